@@ -1,0 +1,292 @@
+"""The case store's tables (SQLAlchemy 2 declarative, typed with Mapped[]).
+
+Change a model → add an Alembic migration under backend/migrations/versions (the tests check
+that the migrations produce exactly these tables).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which stores them naive) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the case store")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
+
+
+class CaseStatus(StrEnum):
+    """条例's path of a case, in order. Values are stable codes; labels are for people."""
+
+    REGISTERED = "registered"  # 登记
+    ACCEPTED = "accepted"  # 受理
+    REJECTED = "rejected"  # 不予受理
+    ROUTED = "routed"  # 转送·交办
+    IN_PROGRESS = "in_progress"  # 办理中
+    CONCLUDED = "concluded"  # 已办结
+    REVIEW = "review"  # 复查中
+    RE_EXAMINATION = "re_examination"  # 复核中
+    CLOSED = "closed"  # 终结
+    MERGED = "merged"  # 重复件，并入已有案件
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    CaseStatus.REGISTERED: "登记",
+    CaseStatus.ACCEPTED: "受理",
+    CaseStatus.REJECTED: "不予受理",
+    CaseStatus.ROUTED: "转送·交办",
+    CaseStatus.IN_PROGRESS: "办理中",
+    CaseStatus.CONCLUDED: "已办结",
+    CaseStatus.REVIEW: "复查中",
+    CaseStatus.RE_EXAMINATION: "复核中",
+    CaseStatus.CLOSED: "终结",
+    CaseStatus.MERGED: "并入已有案件",
+}
+
+OPEN_STATUSES = frozenset(
+    {
+        CaseStatus.REGISTERED,
+        CaseStatus.ACCEPTED,
+        CaseStatus.ROUTED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.REVIEW,
+        CaseStatus.RE_EXAMINATION,
+    }
+)
+
+
+class Citizen(Base):
+    """A person as one transport knows them (a Telegram user, a web-chat browser)."""
+
+    __tablename__ = "citizens"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str | None] = mapped_column(String(128))
+    blocked_at: Mapped[datetime | None]  # the user blocked the bot: never send again
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Department(Base):
+    """Mirrors knowledge/data/departments.toml; synced at start-up so cases can refer to it."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_department", "status", "department_id"),
+        Index("ix_cases_citizen_status", "citizen_id", "status"),
+        Index("ix_cases_received", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(20), unique=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="complaint")  # complaint / report / suggestion
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.REGISTERED.value)
+    # 条例第十九条: 姓名、住址、请求、事实、理由
+    name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(256))
+    facts: Mapped[str] = mapped_column(Text)
+    request: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    representatives: Mapped[int] = mapped_column(Integer, default=1)  # people sharing the matter
+    # routing (nlp/route.py) and steering (nlp/steer.py)
+    category: Mapped[str | None] = mapped_column(String(32))
+    department_id: Mapped[str | None] = mapped_column(ForeignKey("departments.id"))
+    routing_confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    routing_keywords: Mapped[list[Any]] = mapped_column(default=list)
+    needs_triage: Mapped[bool] = mapped_column(Boolean, default=False)  # 待分办
+    steer_channel: Mapped[str | None] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    accused_department_id: Mapped[str | None] = mapped_column(String(48))  # 条例第三十条
+    # deadlines (dates in China time), computed by backend/deadlines.py
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accept_due: Mapped[date] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    conclude_due: Mapped[date | None] = mapped_column(Date)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    concluded_on: Mapped[date | None] = mapped_column(Date)
+    answer_received_on: Mapped[date | None] = mapped_column(Date)
+    review_request_due: Mapped[date | None] = mapped_column(Date)  # 复查/复核 may be asked until
+    review_due: Mapped[date | None] = mapped_column(Date)  # the review body must answer by
+    opinion: Mapped[str | None] = mapped_column(String(16))  # 支持 / 解释说明 / 不予支持
+    opinion_text: Mapped[str | None] = mapped_column(Text)
+    satisfaction: Mapped[str | None] = mapped_column(String(8))
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    simhash: Mapped[int] = mapped_column(BigInteger, default=0)
+    search_text: Mapped[str] = mapped_column(Text, default="")  # jieba tokens, space-separated
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    citizen: Mapped[Citizen] = relationship(lazy="raise")
+    department: Mapped[Department | None] = relationship(lazy="raise")
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case", lazy="raise", order_by="CaseEvent.id")
+
+
+class CaseEvent(Base):
+    """The audit trail: who did what to a case, when and why. Rows are only ever added."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case", "case_id", "id"), Index("ix_case_events_kind_at", "kind", "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # "citizen", "system", "staff:<username>"
+    kind: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events", lazy="raise")
+
+
+class CaseLink(Base):
+    """A case's repeat (same citizen, same matter) or similar (other citizens) cases."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("case_id", "other_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # repeat / similar
+    score: Mapped[float] = mapped_column(Float)
+
+
+class Attachment(Base):
+    """A photo or document a citizen sent; kept with the draft until filing, then with the case."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # photo / document
+    file_name: Mapped[str] = mapped_column(String(256))
+    mime_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DialogueState(Base):
+    """Where a citizen is in a conversation, and the draft so far. Survives restarts."""
+
+    __tablename__ = "dialogue_states"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)  # "<channel>:<user id>"
+    state: Mapped[str] = mapped_column(String(32), default="idle")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Update ids already handled, so a re-delivered update is answered once."""
+
+    __tablename__ = "processed_updates"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class TicketCounter(Base):
+    """The last 受理编号 sequence used on each day (China time)."""
+
+    __tablename__ = "ticket_counters"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboxMessage(Base):
+    """A message for a citizen from the back office (a status change, a staff reply).
+
+    Written in the same transaction as the change it reports; each transport delivers the rows
+    of its own channel and marks them sent, so nothing is told twice or lost on a restart.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "channel", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[Any]] = mapped_column(default=list)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(256))

@@ -1,0 +1,40 @@
+"""Citizens as the transports know them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..errors import NotFound
+from ..models import Citizen, utcnow
+
+
+async def get_or_create(
+    session: AsyncSession, channel: str, external_id: str, chat_id: str, display_name: str | None = None
+) -> Citizen:
+    citizen = await session.scalar(
+        select(Citizen).where(Citizen.channel == channel, Citizen.external_id == external_id)
+    )
+    if citizen is None:
+        citizen = Citizen(channel=channel, external_id=external_id, chat_id=chat_id, display_name=display_name)
+        session.add(citizen)
+        await session.flush()
+    else:
+        if citizen.chat_id != chat_id:
+            citizen.chat_id = chat_id
+        if citizen.blocked_at is not None:
+            citizen.blocked_at = None  # they wrote to us again: they unblocked the bot
+    return citizen
+
+
+async def get(session: AsyncSession, citizen_id: int) -> Citizen:
+    citizen = await session.get(Citizen, citizen_id)
+    if citizen is None:
+        raise NotFound(f"citizen {citizen_id}")
+    return citizen
+
+
+async def mark_blocked(session: AsyncSession, channel: str, chat_id: str) -> None:
+    await session.execute(
+        update(Citizen).where(Citizen.channel == channel, Citizen.chat_id == chat_id).values(blocked_at=utcnow())
+    )

@@ -1,0 +1,79 @@
+"""`create_app(config)`: the one aiohttp application, used by `xinfang run` and by the tests.
+
+Resources live in cleanup contexts, in order: the database (migrated on start), the NLP engine
+(built off the event loop), the dialogue, then the transports and workers that need them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from backend.db import Database
+from backend.store import Store
+from handlers import Assistant, Services
+from knowledge import load_knowledge
+from nlp import Engine
+
+from . import public_api
+from .config import Config
+from .http import errors_middleware, security_headers_middleware
+from .keys import ASSISTANT, CONFIG, DATABASE, ENGINE, STORE
+
+log = logging.getLogger(__name__)
+
+
+def build_engine(config: Config) -> Engine:
+    """Blocking: validate the knowledge files and build the NLP engine (jieba cache in data_dir)."""
+    return Engine.build(load_knowledge(), config.data_dir / "cache")
+
+
+def build_services(config: Config, engine: Engine) -> Services:
+    return Services(
+        engine=engine,
+        hotline=config.hotline,
+        timezone=ZoneInfo(config.timezone),
+        max_message_chars=config.max_message_chars,
+        max_attachment_bytes=config.max_attachment_bytes,
+    )
+
+
+def build_assistant(config: Config, engine: Engine, store: Store) -> Assistant:
+    return Assistant(store, build_services(config, engine))
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    db = Database(config.database_url)
+    if config.migrate_on_start:
+        await db.upgrade()
+    app[DATABASE] = db
+    app[STORE] = Store(db)
+    yield
+    await db.dispose()
+
+
+async def _engine(app: web.Application) -> AsyncIterator[None]:
+    if ENGINE not in app:  # tests may hand in one engine for many apps
+        app[ENGINE] = await asyncio.get_running_loop().run_in_executor(None, build_engine, app[CONFIG])
+    yield
+
+
+async def _assistant(app: web.Application) -> AsyncIterator[None]:
+    app[ASSISTANT] = build_assistant(app[CONFIG], app[ENGINE], app[STORE])
+    yield
+
+
+def create_app(config: Config | None = None, *, engine: Engine | None = None) -> web.Application:
+    config = config or Config()
+    app = web.Application(middlewares=[errors_middleware, security_headers_middleware], client_max_size=16 * 1024**2)
+    app[CONFIG] = config
+    if engine is not None:
+        app[ENGINE] = engine
+    app.cleanup_ctx.extend([_database, _engine, _assistant])
+    public_api.setup(app)
+    return app

@@ -1,0 +1,93 @@
+"""The `xinfang` sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiohttp import web
+
+from backend.db import Database
+from nlp.evaluate import LabelledFileError, evaluate_qa, read_jsonl
+
+from .app import build_engine, create_app
+from .config import Config
+
+Command = Callable[[argparse.Namespace, Config], int]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(func: Command) -> Command:
+        COMMANDS[name] = func
+        return func
+
+    return register
+
+
+def run_async(coro: Coroutine[Any, Any, int]) -> int:
+    return asyncio.run(coro)
+
+
+@command("run")
+def run(_args: argparse.Namespace, config: Config) -> int:
+    app = create_app(config)
+    mode = "Telegram 已启用" if config.telegram_bot_token else "未设置 TELEGRAM_BOT_TOKEN，仅提供网页服务"
+
+    def announce(_message: str) -> None:
+        print(f"信访助手已启动：请用浏览器打开 {config.web_url}（{mode}，按 Ctrl+C 停止）", flush=True)
+
+    web.run_app(app, host=config.host, port=config.port, print=announce, access_log=None, shutdown_timeout=5)
+    return 0
+
+
+@command("chat")
+def chat(_args: argparse.Namespace, config: Config) -> int:
+    from .console import run_console
+
+    return run_async(run_console(config))
+
+
+@command("db upgrade")
+def db_upgrade(_args: argparse.Namespace, config: Config) -> int:
+    async def go() -> int:
+        db = Database(config.database_url)
+        try:
+            await db.upgrade()
+            print(f"数据库已是最新版本（{await db.current_revision()}）")
+        finally:
+            await db.dispose()
+        return 0
+
+    return run_async(go())
+
+
+@command("db current")
+def db_current(_args: argparse.Namespace, config: Config) -> int:
+    async def go() -> int:
+        db = Database(config.database_url)
+        try:
+            print(await db.current_revision() or "（尚未初始化）")
+        finally:
+            await db.dispose()
+        return 0
+
+    return run_async(go())
+
+
+@command("eval")
+def evaluate(args: argparse.Namespace, config: Config) -> int:
+    if not args.file.exists():
+        print(f"找不到文件：{args.file}", file=sys.stderr)
+        return 2
+    engine = build_engine(config)
+    try:
+        if args.kind == "qa":
+            print(evaluate_qa(engine.retriever, read_jsonl(args.file, ("q", "articles"))).render())
+        return 0
+    except LabelledFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2

@@ -1,0 +1,68 @@
+"""Configuration from the environment and a `.env` file (names fixed in DESIGN.md)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./xinfang.db"
+DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class Config(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias=AliasChoices("DATABASE_URL", "database_url"))
+    telegram_bot_token: str | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")
+    )
+    telegram_api_base_url: str = Field(
+        DEFAULT_TELEGRAM_API, validation_alias=AliasChoices("TELEGRAM_API_BASE_URL", "telegram_api_base_url")
+    )
+    telegram_webhook_url: str | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_URL", "telegram_webhook_url")
+    )
+    host: str = Field("127.0.0.1", validation_alias=AliasChoices("XINFANG_HOST", "host"))
+    port: int = Field(8080, validation_alias=AliasChoices("XINFANG_PORT", "port"))
+    secret_key: str | None = Field(None, validation_alias=AliasChoices("XINFANG_SECRET_KEY", "secret_key"))
+    # where the jieba cache, the generated secret key and other local state live
+    data_dir: Path = Field(Path(".xinfang"), validation_alias=AliasChoices("XINFANG_DATA_DIR", "data_dir"))
+    timezone: str = Field("Asia/Shanghai", validation_alias=AliasChoices("XINFANG_TIMEZONE", "timezone"))
+    # public hotline offered when the assistant is not sure
+    hotline: str = Field("12345", validation_alias=AliasChoices("XINFANG_HOTLINE", "hotline"))
+    max_message_chars: int = 2000
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    # API rate limit for the public endpoints, per client address
+    api_rate_per_minute: int = Field(60, validation_alias=AliasChoices("XINFANG_API_RATE", "api_rate_per_minute"))
+    # outgoing Telegram messages per second, all chats together (Telegram's limit is about 30)
+    telegram_global_rate: float = Field(
+        30.0, validation_alias=AliasChoices("XINFANG_TELEGRAM_RATE", "telegram_global_rate")
+    )
+    migrate_on_start: bool = True
+    run_workers: bool = True  # outbox / campaign delivery loops in this process
+
+    @field_validator("telegram_bot_token", "telegram_webhook_url", "secret_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def web_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}/"
+
+    def resolved_secret_key(self) -> str:
+        """XINFANG_SECRET_KEY, or one generated on first run and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text("utf-8").strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key, "utf-8")
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,132 @@
+"""HTTP plumbing shared by every route: JSON errors, security headers, per-client rate limits."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "internal",
+    503: "unavailable",
+}
+
+
+def json_error(status: int, message: str, code: str | None = None, **extra: Any) -> web.Response:
+    body = {"error": {"code": code or _STATUS_CODES.get(status, "error"), "message": message, **extra}}
+    return web.json_response(body, status=status, dumps=_dumps)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_response(value: Any, status: int = 200) -> web.Response:
+    return web.json_response(value, status=status, dumps=_dumps)
+
+
+async def read_json(request: web.Request, max_bytes: int = 64 * 1024) -> dict[str, Any]:
+    """The request's JSON object, or an HTTP error the middleware renders as JSON."""
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=request.content_length)
+    raw = await request.content.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=len(raw))
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise web.HTTPBadRequest(text="请求体不是合法的 JSON") from None
+    if not isinstance(value, dict):
+        raise web.HTTPBadRequest(text="请求体应为 JSON 对象")
+    return value
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """API paths answer errors as {"error": {...}}; nothing answers with a stack trace."""
+    is_api = request.path.startswith("/api/")
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if not is_api or exc.status < 400:
+            raise
+        message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
+        response = json_error(exc.status, message)
+        for header in ("Retry-After", "WWW-Authenticate", "Allow"):
+            if header in exc.headers:
+                response.headers[header] = exc.headers[header]
+        return response
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if is_api:
+            return json_error(500, "服务器内部错误，请稍后再试")
+        return web.Response(status=500, text="服务器内部错误，请稍后再试。", content_type="text/plain")
+
+
+@web.middleware
+async def security_headers_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    )
+    return response
+
+
+class RateLimiter:
+    """A token bucket per client key (address): `rate` requests per `per` seconds, bursts allowed."""
+
+    def __init__(self, rate: int, per: float = 60.0, max_clients: int = 10_000) -> None:
+        self.capacity = float(max(rate, 1))
+        self.refill = self.capacity / per
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._max_clients = max_clients
+
+    def retry_after(self, key: str, now: float | None = None) -> float:
+        """0 when the request may go ahead (and spends a token), else seconds to wait."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.pop(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.refill)
+        wait = 0.0
+        if tokens >= 1.0:
+            tokens -= 1.0
+        else:
+            wait = (1.0 - tokens) / self.refill
+        self._buckets[key] = (tokens, now)
+        while len(self._buckets) > self._max_clients:
+            self._buckets.popitem(last=False)
+        return wait
+
+
+def client_key(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+def check_rate(limiter: RateLimiter, request: web.Request) -> None:
+    wait = limiter.retry_after(client_key(request))
+    if wait > 0:
+        raise web.HTTPTooManyRequests(text="请求太频繁，请稍后再试", headers={"Retry-After": str(int(wait) + 1)})

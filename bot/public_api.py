@@ -1,0 +1,58 @@
+"""Public endpoints: health, and the NLP behind the assistant as JSON (rate-limited)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from handlers.qa import NOT_SURE, format_answer, topic_button
+from nlp import has_meaning, normalize, truncate
+
+from .http import RateLimiter, check_rate, json_response, read_json
+from .keys import CONFIG, DATABASE, ENGINE
+
+routes = web.RouteTableDef()
+RATE_LIMITER = web.AppKey("public_rate_limiter", RateLimiter)
+
+
+@routes.get("/healthz")
+async def healthz(request: web.Request) -> web.Response:
+    ok = await request.app[DATABASE].ping()
+    return json_response(
+        {"status": "ok" if ok else "degraded", "db": "ok" if ok else "unavailable"}, 200 if ok else 503
+    )
+
+
+def _text_field(body: dict, name: str, limit: int) -> tuple[str, bool]:
+    value = body.get(name)
+    if not isinstance(value, str):
+        raise web.HTTPBadRequest(text=f"缺少字段 {name}（应为文字）")
+    text, cut = truncate(normalize(value), limit)
+    if not text:
+        raise web.HTTPUnprocessableEntity(text=f"{name} 不能为空")
+    return text, cut
+
+
+@routes.post("/api/v1/ask")
+async def ask(request: web.Request) -> web.Response:
+    check_rate(request.app[RATE_LIMITER], request)
+    config = request.app[CONFIG]
+    question, cut = _text_field(await read_json(request), "q", config.max_message_chars)
+    engine = request.app[ENGINE]
+    result = engine.ask(question) if has_meaning(question) else None
+    body: dict = {"answer": NOT_SURE.format(hotline=config.hotline), "citations": [], "confidence": 0.0}
+    if result is not None and result.best is not None:
+        body["confidence"] = result.confidence
+        if result.confident:
+            body["answer"] = format_answer(result.best)
+            body["citations"] = [{"source": c.law, "article": c.article} for c in result.citations()]
+            body["topic"] = result.best.topic
+        else:
+            body["suggestions"] = [topic_button(a).label for a in result.answers[:2]]
+    if cut:
+        body["truncated"] = True
+    return json_response(body)
+
+
+def setup(app: web.Application) -> None:
+    app[RATE_LIMITER] = RateLimiter(app[CONFIG].api_rate_per_minute)
+    app.add_routes(routes)

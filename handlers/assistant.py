@@ -1,0 +1,158 @@
+"""The dialogue's composition root: routers in order, one unit of work per update, and the
+promises every handler keeps — a re-delivered update is answered once, oversized text is cut
+with a note, a stray button gets a clear answer, and no failure reaches the citizen as a trace."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from backend.errors import StoreUnavailable
+from backend.repo import citizens, dialogue, updates
+from backend.store import Store
+from nlp import normalize, truncate
+
+from . import chat, qa, start
+from .context import Context, DialogueState, Services
+from .router import Router, RouterSet
+from .types import Button, Incoming, Reply, rows
+
+log = logging.getLogger(__name__)
+
+# ── 用户可见文字 ──────────────────────────────────────────────────────────────
+TOO_LONG = "您的消息比较长，我先读了前 {limit} 个字。内容多的话可以分几条发。"
+STALE_BUTTON = "这个按钮已经失效了（可能是之前的对话）。请看下面的菜单，或直接打字告诉我。"
+UNKNOWN_COMMAND = "没有这个命令。"
+STORE_DOWN = (
+    "抱歉，系统暂时忙不过来，刚才这条没能保存。您之前填写的内容都还在，不会丢失。"
+    "请稍等一两分钟后点「重试」，或重新发送。"
+)
+FAILED = "抱歉，处理时出了点问题。您之前输入的内容没有丢失，请再试一次；如果一直不行，可以拨打 {hotline}。"
+NOTHING_TO_RETRY = "没有需要重试的内容了。"
+UNSUPPORTED = "抱歉，我暂时看不懂{what}。请用文字告诉我，照片和文件可以在反映问题时上传。"
+RETRY = Button("重试", "sys:retry")
+# ─────────────────────────────────────────────────────────────────────────────
+
+_RETRY_MEMORY = 1000  # users whose last failed update we keep for the 「重试」 button
+
+
+class KeyedLocks:
+    """One asyncio.Lock per key, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+class Assistant:
+    """Takes an Incoming, returns the Replies. Shared by Telegram, the web chat and the console."""
+
+    def __init__(self, store: Store, services: Services, *routers: Router) -> None:
+        self.store = store
+        self.services = services
+        self.routers = RouterSet()
+        self.routers.include(start.router, qa.router, *routers)
+        self._locks = KeyedLocks()
+        self._failed: OrderedDict[str, Incoming] = OrderedDict()
+
+    @property
+    def commands(self) -> list[str]:
+        return self.routers.command_names
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        if incoming.button == "sys:retry":
+            previous = self._failed.pop(incoming.key, None)
+            if previous is None:
+                return [Reply(NOTHING_TO_RETRY, start.menu())]
+            incoming = previous
+        try:
+            async with self._locks.hold(incoming.key):
+                return await self._handle(incoming)
+        except StoreUnavailable as exc:
+            log.warning("store unavailable for update %s: %s", incoming.update_id, exc)
+            self._remember_failed(incoming)
+            return [Reply(STORE_DOWN, rows(RETRY))]
+        except Exception:
+            log.exception("update %s failed in the dialogue", incoming.update_id)
+            return [Reply(FAILED.format(hotline=self.services.hotline))]
+
+    def _remember_failed(self, incoming: Incoming) -> None:
+        self._failed[incoming.key] = incoming
+        self._failed.move_to_end(incoming.key)
+        while len(self._failed) > _RETRY_MEMORY:
+            self._failed.popitem(last=False)
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        limit = self.services.max_message_chars
+        text, cut = truncate(normalize(incoming.text), limit)
+        async with self.store.unit() as uow:
+            session = uow.session
+            if incoming.update_id is not None and not await updates.first_delivery(
+                session, incoming.channel, incoming.update_id
+            ):
+                log.info("update %s already handled; not answering again", incoming.update_id)
+                return []
+            citizen = await citizens.get_or_create(
+                session, incoming.channel, incoming.user_id, incoming.chat_id, incoming.user_name
+            )
+            name, data = await dialogue.load(session, incoming.key)
+            ctx = Context(incoming, text, DialogueState(name, data), citizen.id, uow, self.services)
+            await self._dispatch(ctx)
+            await dialogue.save(session, incoming.key, ctx.state.name, ctx.state.data)
+        if cut:
+            ctx.replies.insert(0, Reply(TOO_LONG.format(limit=limit)))
+        return ctx.replies
+
+    async def _dispatch(self, ctx: Context) -> None:
+        incoming = ctx.incoming
+        if incoming.button is not None:
+            prefix, _, payload = incoming.button.partition(":")
+            callback = self.routers.button(prefix)
+            if callback is None:
+                ctx.say(STALE_BUTTON, start.menu())
+            else:
+                await callback(ctx, payload)
+            return
+        if ctx.text.startswith("/"):
+            command, _, argument = ctx.text[1:].partition(" ")
+            command = command.split("@", 1)[0].lower()  # Telegram groups send /start@botname
+            argument = argument.strip()
+            if command == "start" and argument and start.valid_payload(argument):
+                ctx.state.data["start_payload"] = argument
+                claimed = self.routers.deep_link(argument)
+                if claimed is not None:
+                    await claimed[0](ctx, claimed[1])
+                    return
+            callback = self.routers.command(command)
+            if callback is None:
+                ctx.say(UNKNOWN_COMMAND + start.HELP, start.menu())
+            else:
+                await callback(ctx, argument)
+            return
+        state_callback = self.routers.state(ctx.state.name)
+        if state_callback is not None:
+            await state_callback(ctx)
+            return
+        if incoming.unsupported and not ctx.text:
+            ctx.say(UNSUPPORTED.format(what=incoming.unsupported), start.menu())
+            return
+        await chat.free_text(ctx)

@@ -1,0 +1,67 @@
+"""Everything a feature callback needs for one update: what came in, who, where in the
+dialogue, the unit of work on the case store, the NLP engine, and the replies so far."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from backend.store import UnitOfWork
+from nlp import Engine
+
+from .types import Button, Incoming, Reply
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Process-wide, read-only: built once by the composition root (bot/)."""
+
+    engine: Engine
+    hotline: str = "12345"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    max_message_chars: int = 2000
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(self.timezone)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+@dataclass
+class DialogueState:
+    """Where the citizen is in a conversation, and what the dialogue holds (the draft)."""
+
+    name: str = "idle"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    incoming: Incoming
+    text: str  # normalised and length-limited
+    state: DialogueState
+    citizen_id: int
+    uow: UnitOfWork
+    services: Services
+    replies: list[Reply] = field(default_factory=list)
+
+    def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
+        self.replies.append(Reply(text, buttons))
+
+    def go(self, name: str, **data: Any) -> None:
+        """Enter a dialogue state, keeping the data already held unless overwritten."""
+        self.state.name = name
+        self.state.data.update(data)
+
+    def reset(self) -> None:
+        self.state.name, self.state.data = "idle", {}
+
+    @property
+    def engine(self) -> Engine:
+        return self.services.engine

@@ -1,0 +1,98 @@
+"""A small router per feature (commands, button prefixes, dialogue states), composed in order.
+
+Modelled on aiogram's routers: each feature module makes one `Router`, registers its
+callbacks with decorators, and `handlers/assistant.py` includes the routers in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import Context
+
+CommandCallback = Callable[["Context", str], Awaitable[None]]  # (ctx, argument text)
+ButtonCallback = Callable[["Context", str], Awaitable[None]]  # (ctx, payload after "prefix:")
+StateCallback = Callable[["Context"], Awaitable[None]]
+
+
+@dataclass
+class Router:
+    name: str
+    commands: dict[str, CommandCallback] = field(default_factory=dict)
+    buttons: dict[str, ButtonCallback] = field(default_factory=dict)
+    states: dict[str, StateCallback] = field(default_factory=dict)
+    deep_links: dict[str, ButtonCallback] = field(default_factory=dict)
+
+    def command(self, *names: str) -> Callable[[CommandCallback], CommandCallback]:
+        def register(callback: CommandCallback) -> CommandCallback:
+            for name in names:
+                self.commands[name] = callback
+            return callback
+
+        return register
+
+    def button(self, prefix: str) -> Callable[[ButtonCallback], ButtonCallback]:
+        def register(callback: ButtonCallback) -> ButtonCallback:
+            self.buttons[prefix] = callback
+            return callback
+
+        return register
+
+    def deep_link(self, prefix: str) -> Callable[[ButtonCallback], ButtonCallback]:
+        """Claims `/start <prefix><rest>` deep links; the callback gets `<rest>`."""
+
+        def register(callback: ButtonCallback) -> ButtonCallback:
+            self.deep_links[prefix] = callback
+            return callback
+
+        return register
+
+    def state(self, *names: str) -> Callable[[StateCallback], StateCallback]:
+        """Handles free text (and attachments) while the dialogue is in one of these states."""
+
+        def register(callback: StateCallback) -> StateCallback:
+            for name in names:
+                self.states[name] = callback
+            return callback
+
+        return register
+
+
+@dataclass
+class RouterSet:
+    """Routers composed in order; the first that knows a command, prefix or state wins."""
+
+    routers: list[Router] = field(default_factory=list)
+
+    def include(self, *routers: Router) -> None:
+        for router in routers:
+            for other in self.routers:
+                clash = (router.commands.keys() & other.commands.keys()) | (
+                    router.buttons.keys() & other.buttons.keys()
+                )
+                if clash:
+                    raise ValueError(f"router {router.name} clashes with {other.name} on {sorted(clash)}")
+            self.routers.append(router)
+
+    def command(self, name: str) -> CommandCallback | None:
+        return next((r.commands[name] for r in self.routers if name in r.commands), None)
+
+    def button(self, prefix: str) -> ButtonCallback | None:
+        return next((r.buttons[prefix] for r in self.routers if prefix in r.buttons), None)
+
+    def state(self, name: str) -> StateCallback | None:
+        return next((r.states[name] for r in self.routers if name in r.states), None)
+
+    def deep_link(self, payload: str) -> tuple[ButtonCallback, str] | None:
+        for router in self.routers:
+            for prefix, callback in router.deep_links.items():
+                if payload.startswith(prefix):
+                    return callback, payload[len(prefix) :]
+        return None
+
+    @property
+    def command_names(self) -> list[str]:
+        return [name for r in self.routers for name in r.commands]

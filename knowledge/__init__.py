@@ -1,0 +1,48 @@
+"""The domain as data: the regulation and laws, the FAQ, the lexicon, channels and departments.
+
+Everything here is read from package data files that a petition officer can edit, validated
+once at start-up (`load_knowledge()`), and then shared read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .errors import KnowledgeError
+from .faq import Citation, FaqEntry, load_faq
+from .laws import REGULATION, Article, Law, load_laws
+from .lexicon import Lexicon, load_lexicon
+
+__all__ = [
+    "REGULATION",
+    "Article",
+    "Citation",
+    "FaqEntry",
+    "Knowledge",
+    "KnowledgeError",
+    "Law",
+    "Lexicon",
+    "load_knowledge",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    laws: dict[str, Law]
+    faq: tuple[FaqEntry, ...]
+    lexicon: Lexicon
+
+    @property
+    def regulation(self) -> Law:
+        return self.laws[REGULATION]
+
+    def article(self, citation: Citation) -> Article:
+        return self.laws[citation.law].article(citation.article)
+
+
+@cache
+def load_knowledge() -> Knowledge:
+    """Load and validate every data file; raises KnowledgeError naming the file and line."""
+    laws = load_laws()
+    return Knowledge(laws=laws, faq=load_faq(laws), lexicon=load_lexicon())

@@ -1,0 +1,53 @@
+"""Text → meaning, as pure functions over knowledge/: no database, no network.
+
+`Engine` bundles what the dialogue needs — segmenter, Q&A retriever, intent — built once per
+process. Building segments the whole knowledge base (about a second), so servers build it off
+the event loop: `await loop.run_in_executor(None, Engine.build, knowledge, cache_dir)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge import Knowledge
+
+from .intent import Intent, IntentGuess, guess_intent, ticket_in
+from .normalize import has_meaning, normalize, truncate
+from .retrieve import Retrieval, Retriever
+from .segment import Segmenter
+
+__all__ = [
+    "Engine",
+    "Intent",
+    "IntentGuess",
+    "Retrieval",
+    "has_meaning",
+    "normalize",
+    "ticket_in",
+    "truncate",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    knowledge: Knowledge
+    segmenter: Segmenter
+    retriever: Retriever
+
+    @classmethod
+    def build(cls, knowledge: Knowledge, cache_dir: Path | None = None) -> Engine:
+        """Blocking: load jieba with the lexicon and index the knowledge base."""
+        segmenter = Segmenter(knowledge.lexicon.all_words, knowledge.lexicon.stopwords, cache_dir)
+        segmenter.initialise()
+        return cls(knowledge, segmenter, Retriever(knowledge, segmenter))
+
+    def ask(self, question: str) -> Retrieval:
+        return self.retriever.search(question)
+
+    def intent(self, text: str) -> IntentGuess:
+        text = normalize(text)
+        guess = guess_intent(text)
+        if guess.intent in (Intent.OTHER, Intent.STATUS) or guess.cues:
+            return guess
+        return guess_intent(text, qa_confidence=self.ask(text).confidence)

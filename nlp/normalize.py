@@ -1,0 +1,37 @@
+"""Text normalisation before anything else reads it: width, script, whitespace, length."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from opencc import OpenCC
+
+_SPACES = re.compile(r"\s+")
+# control characters except newline and tab; they only break terminals and logs
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+@cache
+def _t2s() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Full-width → half-width (NFKC), traditional → simplified, controls dropped, spaces folded."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFKC", text))
+    text = _t2s().convert(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def truncate(text: str, limit: int) -> tuple[str, bool]:
+    """Cut text to at most `limit` characters; say whether it was cut."""
+    if len(text) <= limit:
+        return text, False
+    return text[:limit], True
+
+
+def has_meaning(text: str) -> bool:
+    """True when the text holds at least one letter, digit or CJK character (not only emoji/punctuation)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)

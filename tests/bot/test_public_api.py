@@ -1,0 +1,82 @@
+"""/healthz and /api/v1/ask over HTTP, through create_app (the factory `xinfang run` uses)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import create_app
+
+
+async def test_healthz(client) -> None:  # type: ignore[no-untyped-def]
+    response = await client.get("/healthz")
+    assert response.status == 200
+    assert await response.json() == {"status": "ok", "db": "ok"}
+
+
+async def test_healthz_reports_a_dead_database(aiohttp_client, config, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    config = config.model_copy(
+        update={"database_url": "postgresql+asyncpg://nobody@127.0.0.1:1/none", "migrate_on_start": False}
+    )
+    client = await aiohttp_client(create_app(config, engine=engine))
+    response = await client.get("/healthz")
+    assert response.status == 503
+    assert (await response.json())["db"] == "unavailable"
+
+
+async def test_ask_returns_the_answer_and_citations_best_first(client) -> None:  # type: ignore[no-untyped-def]
+    response = await client.post("/api/v1/ask", json={"q": "信访事项多久办结？"})
+    assert response.status == 200
+    body = await response.json()
+    assert body["citations"][0] == {"source": "信访工作条例", "article": 34}
+    assert 0.42 <= body["confidence"] <= 1.0
+    assert "60" in body["answer"]
+
+
+async def test_ask_says_when_it_does_not_know(client) -> None:  # type: ignore[no-untyped-def]
+    body = await (await client.post("/api/v1/ask", json={"q": "今天天气怎么样"})).json()
+    assert body["citations"] == []
+    assert "不太确定" in body["answer"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        (b"not json", 400, "bad_request"),
+        (b"[1,2]", 400, "bad_request"),
+        (b'{"x": 1}', 400, "bad_request"),
+        (b'{"q": 5}', 400, "bad_request"),
+        (b'{"q": "   "}', 422, "invalid"),
+    ],
+)
+async def test_bad_requests_get_json_errors(client, payload: bytes, status: int, code: str) -> None:  # type: ignore[no-untyped-def]
+    response = await client.post("/api/v1/ask", data=payload, headers={"Content-Type": "application/json"})
+    assert response.status == status
+    body = await response.json()
+    assert body["error"]["code"] == code and body["error"]["message"]
+
+
+async def test_oversized_question_is_cut_and_flagged(client) -> None:  # type: ignore[no-untyped-def]
+    body = await (await client.post("/api/v1/ask", json={"q": "复查 " * 5000})).json()
+    assert body["truncated"] is True
+
+
+async def test_unknown_api_route_is_a_json_404(client) -> None:  # type: ignore[no-untyped-def]
+    response = await client.get("/api/v1/nope")
+    assert response.status == 404
+    assert (await response.json())["error"]["code"] == "not_found"
+
+
+async def test_rate_limit(aiohttp_client, config, engine) -> None:  # type: ignore[no-untyped-def]
+    client = await aiohttp_client(create_app(config.model_copy(update={"api_rate_per_minute": 3}), engine=engine))
+    statuses = [(await client.post("/api/v1/ask", json={"q": "能不能匿名"})).status for _ in range(5)]
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3] == 429
+    response = await client.post("/api/v1/ask", json={"q": "能不能匿名"})
+    assert int(response.headers["Retry-After"]) >= 1
+    assert (await response.json())["error"]["code"] == "rate_limited"
+
+
+async def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
+    response = await client.get("/healthz")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]

@@ -1,0 +1,110 @@
+"""The Q&A dialogue on the real store (SQLite), through the channel-agnostic Assistant."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers import Incoming
+from tests.auxil.dialogue import Citizen
+
+
+async def test_start_greets_with_the_menu(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("/start")
+    assert "信访助手" in citizen.text
+    assert {"咨询政策", "我要反映问题", "查询办理进度"} <= set(citizen.buttons)
+
+
+async def test_the_time_limit_question_ends_with_its_basis(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    replies = await citizen.send("信访事项多久办结？")
+    answer = replies[0].text
+    assert "60 日" in answer and "30 日" in answer and "理由" in answer
+    assert answer.rstrip().endswith("《信访工作条例》第三十四条")
+
+
+async def test_ask_command_and_topic_buttons(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("/ask 能不能匿名")
+    assert "第十九条" in citizen.text
+    related = citizen.buttons
+    assert related, "related topics are offered"
+    await citizen.press(related[0])
+    assert "依据：《信访工作条例》" in citizen.text
+
+
+async def test_unsure_answers_offer_two_topics_and_a_person(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("结婚登记需要什么材料？")
+    assert "不太确定" in citizen.text
+    assert "12345" in citizen.text
+    assert len(citizen.buttons) == 3 and citizen.buttons[-1] == "我要反映问题"
+
+
+async def test_stray_and_malformed_buttons_get_a_clear_answer(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    for data in ("nonsense", "qa:no-such-topic", "x" * 64, ":", "qa:a999"):
+        replies = await citizen.send(button=data)
+        assert replies and replies[0].text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😀😀😀",
+        "！！？？。。",
+        "<script>alert('x')</script>",
+        "'; DROP TABLE cases; --",
+        "What is 信访? please help",
+        "\u200b\u200b",
+        "/nosuchcommand",
+        "/start !!invalid payload!!",
+    ],
+)
+async def test_any_text_gets_a_polite_answer(assistant, text: str) -> None:  # type: ignore[no-untyped-def]
+    replies = await Citizen(assistant).send(text)
+    assert replies
+    assert all("Traceback" not in r.text for r in replies)
+
+
+async def test_oversized_text_is_cut_with_a_note(assistant) -> None:  # type: ignore[no-untyped-def]
+    replies = await Citizen(assistant).send("信访事项多久办结" * 2000)
+    assert "前 2000 个字" in replies[0].text
+    assert len(replies) >= 2
+
+
+async def test_a_redelivered_update_is_answered_once(assistant) -> None:  # type: ignore[no-untyped-def]
+    incoming = Incoming("telegram", "7", "7", text="能不能匿名", update_id="42")
+    assert await assistant.handle(incoming)
+    assert await assistant.handle(incoming) == []
+
+
+async def test_unsupported_content_is_explained(assistant) -> None:  # type: ignore[no-untyped-def]
+    replies = await assistant.handle(Incoming("telegram", "8", "8", unsupported="贴纸", update_id="s1"))
+    assert "贴纸" in replies[0].text
+
+
+async def test_database_outage_is_told_and_retry_works(config, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A real outage: the SQLite file is replaced by a directory (unopenable), then comes back."""
+    from backend.db import Database
+    from backend.store import Store
+    from bot.app import build_assistant
+
+    db_dir = tmp_path / "outage"
+    db_dir.mkdir()
+    db = Database(f"sqlite+aiosqlite:///{db_dir / 'x.db'}")
+    await db.upgrade()
+    await db.dispose()  # no pooled connection survives: the next unit of work must open the file
+    assistant = build_assistant(config, engine, Store(db))
+    citizen = Citizen(assistant)
+    (db_dir / "x.db").rename(db_dir / "x.db.away")
+    (db_dir / "x.db").mkdir()  # sqlite cannot open a directory: the database is unavailable
+    try:
+        await citizen.send("能不能匿名")
+    finally:
+        (db_dir / "x.db").rmdir()
+        (db_dir / "x.db.away").rename(db_dir / "x.db")
+    assert "没能保存" in citizen.text and "重试" in citizen.buttons
+    await citizen.press("重试")
+    assert "第十九条" in citizen.text
+    await db.dispose()

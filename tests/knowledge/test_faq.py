@@ -1,0 +1,106 @@
+import re
+
+import pytest
+
+from knowledge import REGULATION, KnowledgeError, load_knowledge
+from knowledge.faq import load_faq
+from knowledge.laws import load_laws
+
+
+@pytest.fixture(scope="module")
+def faq():  # type: ignore[no-untyped-def]
+    return load_knowledge().faq
+
+
+def test_at_least_eighty_entries_each_with_several_phrasings(faq) -> None:  # type: ignore[no-untyped-def]
+    assert len(faq) >= 80
+    assert all(len(e.questions) >= 2 for e in faq)
+    assert len({e.id for e in faq}) == len(faq)
+
+
+def test_every_cited_article_exists_and_every_quote_is_verbatim(faq) -> None:  # type: ignore[no-untyped-def]
+    laws = load_laws()
+    for entry in faq:
+        for citation in entry.citations:
+            assert citation.article in laws[citation.law].articles, (entry.id, citation)
+        primary = laws[entry.law].articles[entry.citations[0].article].text
+        assert re.sub(r"\s", "", entry.quote) in re.sub(r"\s", "", primary), entry.id
+
+
+def test_chapters_three_to_five_are_covered(faq) -> None:  # type: ignore[no-untyped-def]
+    """Every article of chapters 3–5 (17–47) is the basis of at least one answer."""
+    cited = {c.article for e in faq for c in e.citations if c.law == REGULATION}
+    assert set(range(17, 48)) <= cited, sorted(set(range(17, 48)) - cited)
+
+
+def test_the_citizens_journey_is_answered(faq) -> None:  # type: ignore[no-untyped-def]
+    topics = {e.id for e in faq}
+    for needed in (
+        "how-to-file",
+        "what-to-write",
+        "time-limit",
+        "review",
+        "re-examination",
+        "forbidden-acts",
+        "retaliation",
+        "report-confidential",
+        "anonymous",
+        "representatives",
+    ):
+        assert needed in topics
+
+
+def test_answers_are_short_and_plain(faq) -> None:  # type: ignore[no-untyped-def]
+    for entry in faq:
+        assert len(entry.answer) <= 400, entry.id
+        assert len(entry.topic) <= 12, entry.id
+
+
+BAD_ENTRY = """
+[[entry]]
+id = "ok"
+topic = "好"
+questions = ["一", "二"]
+answer = "答"
+articles = [34]
+quote = "应当自受理之日起60日内办结"
+
+[[entry]]
+id = "bad"
+topic = "坏"
+questions = ["一", "二"]
+answer = "答"
+articles = [99]
+quote = "不存在"
+"""
+
+
+def test_a_bad_article_number_fails_with_file_and_line() -> None:
+    with pytest.raises(KnowledgeError) as err:
+        load_faq(load_laws(), BAD_ENTRY)
+    assert err.value.source == "knowledge/data/faq.toml"
+    assert err.value.line == 15
+    assert "第99条" in str(err.value)
+
+
+def test_a_quote_not_in_the_article_fails_with_its_line() -> None:
+    text = BAD_ENTRY.replace("articles = [99]", "articles = [35]")
+    with pytest.raises(KnowledgeError) as err:
+        load_faq(load_laws(), text)
+    assert err.value.line == 16 and "原文" in err.value.message
+
+
+def test_broken_toml_fails_with_its_line() -> None:
+    with pytest.raises(KnowledgeError) as err:
+        load_faq(load_laws(), '[[entry]]\nid = "x"\nquestions = ["a"\n')
+    assert err.value.line is not None and err.value.line >= 3
+
+
+def test_duplicate_ids_are_refused() -> None:
+    text = (
+        BAD_ENTRY.replace('id = "bad"', 'id = "ok"')
+        .replace("articles = [99]", "articles = [34]")
+        .replace('quote = "不存在"', 'quote = "应当自受理之日起60日内办结"')
+    )
+    with pytest.raises(KnowledgeError, match="重复"):
+        load_faq(load_laws(), text)
