@@ -53,6 +53,9 @@ class Database:
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
+            # SQLite has one writer at a time; several connections would only queue in its busy
+            # handler (which sleeps). One pooled connection queues units of work fairly instead.
+            kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size * 2, pool_timeout=10)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)

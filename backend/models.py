@@ -143,6 +143,11 @@ class Case(Base):
         Index("ix_cases_status_department", "status", "department_id"),
         Index("ix_cases_citizen_status", "citizen_id", "status"),
         Index("ix_cases_received", "received_at"),
+        Index("ix_cases_category_id", "category", "id"),
+        Index("ix_cases_band0", "simhash_band0"),
+        Index("ix_cases_band1", "simhash_band1"),
+        Index("ix_cases_band2", "simhash_band2"),
+        Index("ix_cases_band3", "simhash_band3"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -152,6 +157,7 @@ class Case(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16), default="complaint")  # complaint / report / suggestion
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.REGISTERED.value)
+    summary: Mapped[str] = mapped_column(String(120), default="")  # a one-line title for lists
     # 条例第十九条: 姓名、住址、请求、事实、理由
     name: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -159,7 +165,8 @@ class Case(Base):
     facts: Mapped[str] = mapped_column(Text)
     request: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text, default="")
-    representatives: Mapped[int] = mapped_column(Integer, default=1)  # people sharing the matter
+    group_size: Mapped[int] = mapped_column(Integer, default=1)  # people sharing the matter
+    representatives: Mapped[list[Any]] = mapped_column(default=list)  # ≤ 5 names (条例第二十条)
     # routing (nlp/route.py) and steering (nlp/steer.py)
     category: Mapped[str | None] = mapped_column(String(32))
     department_id: Mapped[str | None] = mapped_column(ForeignKey("departments.id"))
@@ -184,7 +191,13 @@ class Case(Base):
     satisfaction: Mapped[str | None] = mapped_column(String(8))
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     simhash: Mapped[int] = mapped_column(BigInteger, default=0)
+    # the fingerprint's four 16-bit bands, indexed: near-duplicates share at least one
+    simhash_band0: Mapped[int] = mapped_column(Integer, default=0)
+    simhash_band1: Mapped[int] = mapped_column(Integer, default=0)
+    simhash_band2: Mapped[int] = mapped_column(Integer, default=0)
+    simhash_band3: Mapped[int] = mapped_column(Integer, default=0)
     search_text: Mapped[str] = mapped_column(Text, default="")  # jieba tokens, space-separated
+    similar_checked: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # 相似件 linked yet?
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .db import Database
+from .repo import departments as department_repo
 
 
 @dataclass(slots=True)
@@ -22,6 +23,11 @@ class UnitOfWork:
 class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def sync_departments(self, departments: Iterable[tuple[str, str, str]]) -> None:
+        """Mirror the taxonomy's departments (id, name, category) into the database."""
+        async with self.unit() as uow:
+            await department_repo.sync(uow.session, departments)
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[UnitOfWork]:

@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from backend.db import Database
+from backend.errors import StoreUnavailable
 from backend.store import Store
 from handlers import Assistant, Services
 from knowledge import load_knowledge
 from nlp import Engine
 
-from . import public_api
+from . import public_api, workers
 from .config import Config
 from .http import errors_middleware, security_headers_middleware
 from .keys import ASSISTANT, CONFIG, DATABASE, ENGINE, STORE
@@ -63,9 +64,35 @@ async def _engine(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+def department_rows(engine: Engine) -> list[tuple[str, str, str]]:
+    return [(d.id, d.name, d.category) for d in engine.knowledge.taxonomy.departments.values()]
+
+
+async def _sync_departments(store: Store, rows: list[tuple[str, str, str]]) -> None:
+    """Mirror the taxonomy into the database; while the database is down, keep trying."""
+    delay = 2.0
+    while True:
+        try:
+            await store.sync_departments(rows)
+            return
+        except StoreUnavailable as exc:
+            log.warning("部门表同步失败（数据库不可用：%s），%.0f 秒后重试", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 60.0)
+
+
 async def _assistant(app: web.Application) -> AsyncIterator[None]:
+    rows = department_rows(app[ENGINE])
+    try:
+        await app[STORE].sync_departments(rows)
+        retry = None
+    except StoreUnavailable:
+        # start anyway: /healthz says the database is down, and the sync catches up when it is back
+        retry = asyncio.create_task(_sync_departments(app[STORE], rows))
     app[ASSISTANT] = build_assistant(app[CONFIG], app[ENGINE], app[STORE])
     yield
+    if retry is not None:
+        retry.cancel()
 
 
 def create_app(config: Config | None = None, *, engine: Engine | None = None) -> web.Application:
@@ -74,6 +101,6 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None) ->
     app[CONFIG] = config
     if engine is not None:
         app[ENGINE] = engine
-    app.cleanup_ctx.extend([_database, _engine, _assistant])
+    app.cleanup_ctx.extend([_database, _engine, _assistant, workers.similar_cases])
     public_api.setup(app)
     return app

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from backend.db import Database
-from nlp.evaluate import LabelledFileError, evaluate_qa, read_jsonl
+from nlp.evaluate import LabelledFileError, evaluate_qa, evaluate_routing, read_jsonl, read_labelled_csv
 
 from .app import build_engine, create_app
 from .config import Config
@@ -87,7 +87,30 @@ def evaluate(args: argparse.Namespace, config: Config) -> int:
     try:
         if args.kind == "qa":
             print(evaluate_qa(engine.retriever, read_jsonl(args.file, ("q", "articles"))).render())
+        elif args.kind == "routing":
+            print(evaluate_routing(engine.router, read_labelled_csv(args.file)).render())
         return 0
     except LabelledFileError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+
+
+@command("routing learn")
+def routing_learn(args: argparse.Namespace, config: Config) -> int:
+    from pathlib import Path
+
+    from nlp.keyword_learning import learn_keyword_table, write_keyword_table
+
+    try:
+        rows = read_labelled_csv(args.file)
+    except (LabelledFileError, FileNotFoundError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    engine = build_engine(config)
+    table = learn_keyword_table([r["text"] for r in rows], [r["label"] for r in rows], engine.segmenter)
+    out = args.out or Path(__file__).resolve().parents[1] / "knowledge" / "data" / "routing_keywords.toml"
+    write_keyword_table(
+        out, table, source=args.file.name, examples=len(rows), title_weight=engine.knowledge.taxonomy.title_weight
+    )
+    print(f"已写入 {out}：{sum(len(v) for v in table.values())} 个关键词，{len(table)} 个分类。请审阅后提交。")
+    return 0

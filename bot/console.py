@@ -11,7 +11,7 @@ from backend.db import Database
 from backend.store import Store
 from handlers import Incoming, Reply
 
-from .app import build_assistant, build_engine
+from .app import build_assistant, build_engine, department_rows
 from .config import Config
 
 # ── 用户可见文字 ──────────────────────────────────────────────────────────────
@@ -40,7 +40,10 @@ async def run_console(config: Config, stdin=sys.stdin, stdout=sys.stdout) -> int
     db = Database(config.database_url)
     try:
         await db.upgrade()
-        assistant = build_assistant(config, await engine_future, Store(db))
+        engine = await engine_future
+        store = Store(db)
+        await store.sync_departments(department_rows(engine))
+        assistant = build_assistant(config, engine, store)
         user = getpass.getuser()
         counter = itertools.count(1)
         print(WELCOME, file=stdout, flush=True)

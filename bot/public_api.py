@@ -56,3 +56,28 @@ async def ask(request: web.Request) -> web.Response:
 def setup(app: web.Application) -> None:
     app[RATE_LIMITER] = RateLimiter(app[CONFIG].api_rate_per_minute)
     app.add_routes(routes)
+
+
+@routes.post("/api/v1/triage")
+async def triage(request: web.Request) -> web.Response:
+    """What the assistant makes of a message: intent, routing (and, with steering, channel)."""
+    check_rate(request.app[RATE_LIMITER], request)
+    config = request.app[CONFIG]
+    text, cut = _text_field(await read_json(request), "text", config.max_message_chars)
+    engine = request.app[ENGINE]
+    guess = engine.intent(text)
+    decision = engine.route(text)
+    body = {
+        "intent": guess.intent.value,
+        "channel": "petition",
+        "category": decision.category,
+        "department": decision.department_id,
+        "department_name": decision.department.name if decision.department else None,
+        "keywords": list(decision.keywords),
+        "confidence": decision.confidence,
+        "needs_triage": decision.needs_triage,
+        "urgent": False,
+    }
+    if cut:
+        body["truncated"] = True
+    return json_response(body)

@@ -15,7 +15,7 @@ from backend.repo import citizens, dialogue, updates
 from backend.store import Store
 from nlp import normalize, truncate
 
-from . import chat, qa, start
+from . import chat, intake, qa, start, status
 from .context import Context, DialogueState, Services
 from .router import Router, RouterSet
 from .types import Button, Incoming, Reply, rows
@@ -37,6 +37,10 @@ RETRY = Button("重试", "sys:retry")
 # ─────────────────────────────────────────────────────────────────────────────
 
 _RETRY_MEMORY = 1000  # users whose last failed update we keep for the 「重试」 button
+
+
+class _HandledElsewhere(Exception):
+    """The same update was committed by another process while we worked on it."""
 
 
 class KeyedLocks:
@@ -70,7 +74,7 @@ class Assistant:
         self.store = store
         self.services = services
         self.routers = RouterSet()
-        self.routers.include(start.router, qa.router, *routers)
+        self.routers.include(start.router, qa.router, intake.router, status.router, *routers)
         self._locks = KeyedLocks()
         self._failed: OrderedDict[str, Incoming] = OrderedDict()
 
@@ -87,6 +91,9 @@ class Assistant:
         try:
             async with self._locks.hold(incoming.key):
                 return await self._handle(incoming)
+        except _HandledElsewhere:
+            log.info("update %s was handled by another process meanwhile", incoming.update_id)
+            return []
         except StoreUnavailable as exc:
             log.warning("store unavailable for update %s: %s", incoming.update_id, exc)
             self._remember_failed(incoming)
@@ -104,11 +111,10 @@ class Assistant:
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         limit = self.services.max_message_chars
         text, cut = truncate(normalize(incoming.text), limit)
+        # reads first, writes last: on SQLite the write lock is then held only for the final burst
         async with self.store.unit() as uow:
             session = uow.session
-            if incoming.update_id is not None and not await updates.first_delivery(
-                session, incoming.channel, incoming.update_id
-            ):
+            if incoming.update_id is not None and await updates.seen(session, incoming.channel, incoming.update_id):
                 log.info("update %s already handled; not answering again", incoming.update_id)
                 return []
             citizen = await citizens.get_or_create(
@@ -118,6 +124,8 @@ class Assistant:
             ctx = Context(incoming, text, DialogueState(name, data), citizen.id, uow, self.services)
             await self._dispatch(ctx)
             await dialogue.save(session, incoming.key, ctx.state.name, ctx.state.data)
+            if incoming.update_id is not None and not await updates.mark(session, incoming.channel, incoming.update_id):
+                raise _HandledElsewhere  # roll back: another process answered this update
         if cut:
             ctx.replies.insert(0, Reply(TOO_LONG.format(limit=limit)))
         return ctx.replies

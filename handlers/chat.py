@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from nlp import Intent
 
-from . import qa
+from . import qa, status
 from .context import Context
 from .start import menu
+from .types import Button, rows
 
 # ── 用户可见文字 ──────────────────────────────────────────────────────────────
 SMALL_TALK = (
     "您好 🙂 我是信访助手：可以解答《信访工作条例》的问题、帮您判断该找哪里办、登记您要反映的问题、"
     "查询办理进度。请直接打字告诉我，或点下面的按钮。"
 )
+OFFER_TO_FILE = "听起来您遇到了需要反映的问题。要我帮您登记下来、交给负责的部门吗？您刚才说的内容会直接用上。"
+FILE_BUTTON = Button("帮我登记", "intake:start")
+ASK_BUTTON = Button("先咨询政策", "qa:prompt")
 # ─────────────────────────────────────────────────────────────────────────────
 
 
@@ -24,4 +28,19 @@ async def free_text(ctx: Context) -> None:
         else:
             ctx.say(SMALL_TALK if len(ctx.text) <= 12 else qa.NOT_UNDERSTOOD, menu())
         return
+    if guess.intent is Intent.STATUS:
+        if guess.ticket:
+            await status.show(ctx, guess.ticket)
+        else:
+            await status.list_mine(ctx)
+        return
+    if guess.intent is Intent.COMPLAIN:
+        await offer_to_file(ctx)
+        return
     await qa.answer_question(ctx, ctx.text)
+
+
+async def offer_to_file(ctx: Context) -> None:
+    """Keep what they said as the draft's facts and offer to file it."""
+    ctx.state.data["seed"] = ctx.text
+    ctx.say(OFFER_TO_FILE, rows(FILE_BUTTON, ASK_BUTTON))

@@ -41,6 +41,10 @@ class DialogueState:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+# dialogue data that outlives a single conversation (e.g. which drafts were already filed)
+_KEPT_ACROSS_RESETS = frozenset({"filed", "cancelled_draft", "start_payload"})
+
+
 @dataclass
 class Context:
     incoming: Incoming
@@ -60,7 +64,9 @@ class Context:
         self.state.data.update(data)
 
     def reset(self) -> None:
-        self.state.name, self.state.data = "idle", {}
+        """Back to idle; the draft and other dialogue data are dropped (filed ids are kept)."""
+        kept = {k: v for k, v in self.state.data.items() if k in _KEPT_ACROSS_RESETS}
+        self.state.name, self.state.data = "idle", kept
 
     @property
     def engine(self) -> Engine:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from .departments import Category, Department, Taxonomy, load_taxonomy
 from .errors import KnowledgeError
 from .faq import Citation, FaqEntry, load_faq
 from .laws import REGULATION, Article, Law, load_laws
@@ -17,12 +18,15 @@ from .lexicon import Lexicon, load_lexicon
 __all__ = [
     "REGULATION",
     "Article",
+    "Category",
     "Citation",
+    "Department",
     "FaqEntry",
     "Knowledge",
     "KnowledgeError",
     "Law",
     "Lexicon",
+    "Taxonomy",
     "load_knowledge",
 ]
 
@@ -32,6 +36,7 @@ class Knowledge:
     laws: dict[str, Law]
     faq: tuple[FaqEntry, ...]
     lexicon: Lexicon
+    taxonomy: Taxonomy
 
     @property
     def regulation(self) -> Law:
@@ -45,4 +50,4 @@ class Knowledge:
 def load_knowledge() -> Knowledge:
     """Load and validate every data file; raises KnowledgeError naming the file and line."""
     laws = load_laws()
-    return Knowledge(laws=laws, faq=load_faq(laws), lexicon=load_lexicon())
+    return Knowledge(laws=laws, faq=load_faq(laws), lexicon=load_lexicon(), taxonomy=load_taxonomy())

@@ -15,6 +15,7 @@ from knowledge import Knowledge
 from .intent import Intent, IntentGuess, guess_intent, ticket_in
 from .normalize import has_meaning, normalize, truncate
 from .retrieve import Retrieval, Retriever
+from .route import KeywordRouter, RoutingDecision
 from .segment import Segmenter
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Intent",
     "IntentGuess",
     "Retrieval",
+    "RoutingDecision",
     "has_meaning",
     "normalize",
     "ticket_in",
@@ -34,16 +36,21 @@ class Engine:
     knowledge: Knowledge
     segmenter: Segmenter
     retriever: Retriever
+    router: KeywordRouter
 
     @classmethod
     def build(cls, knowledge: Knowledge, cache_dir: Path | None = None) -> Engine:
         """Blocking: load jieba with the lexicon and index the knowledge base."""
-        segmenter = Segmenter(knowledge.lexicon.all_words, knowledge.lexicon.stopwords, cache_dir)
+        words = knowledge.lexicon.all_words | knowledge.taxonomy.words
+        segmenter = Segmenter(words, knowledge.lexicon.stopwords, cache_dir)
         segmenter.initialise()
-        return cls(knowledge, segmenter, Retriever(knowledge, segmenter))
+        return cls(knowledge, segmenter, Retriever(knowledge, segmenter), KeywordRouter(knowledge.taxonomy, segmenter))
 
     def ask(self, question: str) -> Retrieval:
         return self.retriever.search(question)
+
+    def route(self, text: str, title: str | None = None) -> RoutingDecision:
+        return self.router.route(text, title)
 
     def intent(self, text: str) -> IntentGuess:
         text = normalize(text)

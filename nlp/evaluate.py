@@ -79,3 +79,111 @@ def evaluate_qa(retriever: Retriever, rows: Iterable[dict]) -> QaReport:
         if not (got and got[0] in expected):
             report.misses.append((row["q"], expected, got))
     return report
+
+
+def read_labelled_csv(path: Path) -> list[dict]:
+    """CSV with columns text,label (others ignored)."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
+            raise LabelledFileError(f"{path}: 需要 text,label 两列（实际为 {reader.fieldnames}）")
+        return [row for row in reader if row.get("text") and row.get("label")]
+
+
+@dataclass
+class ClassificationReport:
+    """Accuracy, per-class precision/recall/F1 and macro-F1 over the gold labels."""
+
+    gold: list[str] = field(default_factory=list)
+    predicted: list[str | None] = field(default_factory=list)
+
+    def add(self, gold: str, predicted: str | None) -> None:
+        self.gold.append(gold)
+        self.predicted.append(predicted)
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted(set(self.gold))
+
+    @property
+    def accuracy(self) -> float:
+        return (
+            sum(g == p for g, p in zip(self.gold, self.predicted, strict=True)) / len(self.gold) if self.gold else 0.0
+        )
+
+    def per_class(self) -> dict[str, tuple[float, float, float, int]]:
+        """label → (precision, recall, F1, support)."""
+        result = {}
+        for label in self.labels:
+            tp = sum(g == label and p == label for g, p in zip(self.gold, self.predicted, strict=True))
+            fp = sum(g != label and p == label for g, p in zip(self.gold, self.predicted, strict=True))
+            support = self.gold.count(label)
+            precision = tp / (tp + fp) if tp + fp else 0.0
+            recall = tp / support if support else 0.0
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            result[label] = (precision, recall, f1, support)
+        return result
+
+    @property
+    def macro_f1(self) -> float:
+        scores = self.per_class()
+        return sum(f for _, _, f, _ in scores.values()) / len(scores) if scores else 0.0
+
+    def confusion(self) -> str:
+        """Rows: the true label; columns: what the router said (abbreviated to 4 characters)."""
+        labels = self.labels
+        columns = labels + sorted({p or "（无）" for p in self.predicted} - set(labels))
+        pairs = list(zip(self.gold, self.predicted, strict=True))
+        lines = [_pad("实际＼判为", 16) + "".join(_pad(c[:4], 9, right=True) for c in columns)]
+        for gold in labels:
+            counts = [sum(g == gold and (p or "（无）") == c for g, p in pairs) for c in columns]
+            lines.append(_pad(gold, 16) + "".join(_pad(str(n), 9, right=True) for n in counts))
+        return "\n".join(lines)
+
+
+def _pad(text: str, columns: int, *, right: bool = False) -> str:
+    """Pad to a display width, counting CJK characters as two columns."""
+    import unicodedata
+
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    space = " " * max(0, columns - width)
+    return space + text if right else text + space
+
+
+@dataclass
+class RoutingReport:
+    classes: ClassificationReport
+    triaged: int  # sent to 待分办 (low confidence)
+    worst: list[tuple[str, str, int]]  # (keyword, wrong category it pulled to, times)
+
+    def render(self) -> str:
+        c = self.classes
+        lines = [
+            f"来信数 {len(c.gold)}",
+            f"准确率 {c.accuracy:.1%}    macro-F1 {c.macro_f1:.4f}    进入待分办 {self.triaged}",
+            "",
+            _pad("分类", 16) + "  精确率   召回率      F1   条数",
+        ]
+        for label, (p, r, f, n) in c.per_class().items():
+            lines.append(f"{_pad(label, 16)}  {p:6.1%}   {r:6.1%}  {f:6.3f}  {n:5d}")
+        lines += ["", "混淆矩阵：", c.confusion(), "", "最常把来信带错的关键词（词 → 带去的分类，次数）："]
+        lines += [f"  {word} → {category}  ×{times}" for word, category, times in self.worst] or ["  （无）"]
+        return "\n".join(lines)
+
+
+def evaluate_routing(router, rows: Iterable[dict], worst: int = 15) -> RoutingReport:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    classes = ClassificationReport()
+    blame: Counter[tuple[str, str]] = Counter()
+    triaged = 0
+    for row in rows:
+        decision = router.route(row["text"])
+        classes.add(row["label"], decision.category)
+        triaged += decision.needs_triage
+        if decision.category != row["label"] and decision.category:
+            for keyword in decision.keywords[:3]:
+                blame[(keyword, decision.category)] += 1
+    return RoutingReport(classes, triaged, [(w, c, n) for (w, c), n in blame.most_common(worst)])

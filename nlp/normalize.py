@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 from opencc import OpenCC
 
@@ -18,10 +19,25 @@ def _t2s() -> OpenCC:
     return OpenCC("t2s")
 
 
+@cache
+def _traditional_characters() -> frozenset[str]:
+    """Characters that t2s changes; text without any of them is already simplified (fast path)."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    chars = set()
+    for line in path.read_text("utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if source and source not in targets.split():
+            chars.add(source)
+    return frozenset(chars)
+
+
 def normalize(text: str) -> str:
     """Full-width → half-width (NFKC), traditional → simplified, controls dropped, spaces folded."""
     text = _CONTROL.sub("", unicodedata.normalize("NFKC", text))
-    text = _t2s().convert(text)
+    if not _traditional_characters().isdisjoint(text):
+        text = _t2s().convert(text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 
 from backend.db import Database
 from backend.store import Store
-from bot.app import build_assistant, create_app
+from bot.app import build_assistant, create_app, department_rows
 from bot.config import Config
 from handlers import Assistant
 from knowledge import load_knowledge
@@ -68,8 +68,10 @@ async def database(config: Config) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def store(database: Database) -> Store:
-    return Store(database)
+async def store(database: Database, engine: Engine) -> Store:
+    store = Store(database)
+    await store.sync_departments(department_rows(engine))
+    return store
 
 
 @pytest.fixture

@@ -5,27 +5,35 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..models import ProcessedUpdate, utcnow
 
 
-async def first_delivery(session: AsyncSession, channel: str, update_id: str) -> bool:
-    """Record the update id; False when it was already recorded (a duplicate delivery).
-
-    Inside the caller's transaction: if handling fails and rolls back, the id is not kept and
-    a re-delivery is handled afresh. On PostgreSQL a concurrent insert of the same id waits for
-    the first transaction and then sees the conflict.
-    """
-    existing = await session.scalar(
+async def seen(session: AsyncSession, channel: str, update_id: str) -> bool:
+    """Was this update already handled? (A read: the write comes at the end, see `mark`.)"""
+    found = await session.scalar(
         select(ProcessedUpdate.update_id).where(
             ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == update_id
         )
     )
-    if existing is not None:
+    return found is not None
+
+
+async def mark(session: AsyncSession, channel: str, update_id: str) -> bool:
+    """Record the update as handled, last thing before commit; False if another process did.
+
+    Inside the caller's transaction: if handling fails and rolls back, the id is not kept and a
+    re-delivery is handled afresh. Two processes handling the same update at once: the second
+    insert conflicts (on PostgreSQL it waits for the first to commit), and its work is dropped.
+    """
+    try:
+        async with session.begin_nested():
+            session.add(ProcessedUpdate(channel=channel, update_id=update_id))
+            await session.flush()
+    except IntegrityError:
         return False
-    session.add(ProcessedUpdate(channel=channel, update_id=update_id))
-    await session.flush()
     return True
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 01:30:25.136397
+Create Date: 2026-11-25 02:12:04.320126
 """
 
 from __future__ import annotations
@@ -62,13 +62,15 @@ def upgrade() -> None:
     sa.Column('chat_id', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('summary', sa.String(length=120), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('phone', sa.String(length=32), nullable=True),
     sa.Column('address', sa.String(length=256), nullable=False),
     sa.Column('facts', sa.Text(), nullable=False),
     sa.Column('request', sa.Text(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('representatives', sa.Integer(), nullable=False),
+    sa.Column('group_size', sa.Integer(), nullable=False),
+    sa.Column('representatives', sa.JSON(), nullable=False),
     sa.Column('category', sa.String(length=32), nullable=True),
     sa.Column('department_id', sa.String(length=48), nullable=True),
     sa.Column('routing_confidence', sa.Float(), nullable=False),
@@ -91,7 +93,12 @@ def upgrade() -> None:
     sa.Column('satisfaction', sa.String(length=8), nullable=True),
     sa.Column('repeat_of_id', sa.Integer(), nullable=True),
     sa.Column('simhash', sa.BigInteger(), nullable=False),
+    sa.Column('simhash_band0', sa.Integer(), nullable=False),
+    sa.Column('simhash_band1', sa.Integer(), nullable=False),
+    sa.Column('simhash_band2', sa.Integer(), nullable=False),
+    sa.Column('simhash_band3', sa.Integer(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('similar_checked', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizens.id'], name=op.f('fk_cases_citizen_id_citizens')),
@@ -100,8 +107,14 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
     sa.UniqueConstraint('ticket', name=op.f('uq_cases_ticket'))
     )
+    op.create_index('ix_cases_band0', 'cases', ['simhash_band0'], unique=False)
+    op.create_index('ix_cases_band1', 'cases', ['simhash_band1'], unique=False)
+    op.create_index('ix_cases_band2', 'cases', ['simhash_band2'], unique=False)
+    op.create_index('ix_cases_band3', 'cases', ['simhash_band3'], unique=False)
+    op.create_index('ix_cases_category_id', 'cases', ['category', 'id'], unique=False)
     op.create_index('ix_cases_citizen_status', 'cases', ['citizen_id', 'status'], unique=False)
     op.create_index('ix_cases_received', 'cases', ['received_at'], unique=False)
+    op.create_index(op.f('ix_cases_similar_checked'), 'cases', ['similar_checked'], unique=False)
     op.create_index('ix_cases_status_department', 'cases', ['status', 'department_id'], unique=False)
     op.create_table('attachments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -176,8 +189,14 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_attachments_case_id'), table_name='attachments')
     op.drop_table('attachments')
     op.drop_index('ix_cases_status_department', table_name='cases')
+    op.drop_index(op.f('ix_cases_similar_checked'), table_name='cases')
     op.drop_index('ix_cases_received', table_name='cases')
     op.drop_index('ix_cases_citizen_status', table_name='cases')
+    op.drop_index('ix_cases_category_id', table_name='cases')
+    op.drop_index('ix_cases_band3', table_name='cases')
+    op.drop_index('ix_cases_band2', table_name='cases')
+    op.drop_index('ix_cases_band1', table_name='cases')
+    op.drop_index('ix_cases_band0', table_name='cases')
     op.drop_table('cases')
     op.drop_table('ticket_counters')
     op.drop_index(op.f('ix_processed_updates_processed_at'), table_name='processed_updates')
