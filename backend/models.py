@@ -303,3 +303,39 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(256))
+
+
+class Guidance(Base):
+    """A citizen told where the law sends their matter (诉访分离): counted as served, not rejected."""
+
+    __tablename__ = "guidance"
+    __table_args__ = (Index("ix_guidance_channel_at", "channel", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))  # the legal channel they were shown
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    cues: Mapped[list[Any]] = mapped_column(default=list)
+    deadline: Mapped[date | None] = mapped_column(Date)  # last day to apply, when computed
+    outcome: Mapped[str] = mapped_column(String(16), default="shown")  # shown / understood / filed_anyway
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UrgentAlert(Base):
+    """Words of self-harm, violence or a planned mass gathering (条例第二十五条): staff look at once."""
+
+    __tablename__ = "urgent_alerts"
+    __table_args__ = (Index("ix_urgent_alerts_open", "handled_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    kinds: Mapped[list[Any]] = mapped_column(default=list)  # self_harm / violence / gathering
+    excerpt: Mapped[str] = mapped_column(Text)  # what they wrote (PII masked)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None]
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -92,7 +92,7 @@ async def _assistant(app: web.Application) -> AsyncIterator[None]:
     app[ASSISTANT] = build_assistant(app[CONFIG], app[ENGINE], app[STORE])
     yield
     if retry is not None:
-        retry.cancel()
+        await workers.stop(retry)
 
 
 def create_app(config: Config | None = None, *, engine: Engine | None = None) -> web.Application:

@@ -11,7 +11,14 @@ from typing import Any
 from aiohttp import web
 
 from backend.db import Database
-from nlp.evaluate import LabelledFileError, evaluate_qa, evaluate_routing, read_jsonl, read_labelled_csv
+from nlp.evaluate import (
+    LabelledFileError,
+    evaluate_qa,
+    evaluate_routing,
+    evaluate_steering,
+    read_jsonl,
+    read_labelled_csv,
+)
 
 from .app import build_engine, create_app
 from .config import Config
@@ -89,6 +96,8 @@ def evaluate(args: argparse.Namespace, config: Config) -> int:
             print(evaluate_qa(engine.retriever, read_jsonl(args.file, ("q", "articles"))).render())
         elif args.kind == "routing":
             print(evaluate_routing(engine.router, read_labelled_csv(args.file)).render())
+        else:
+            print(evaluate_steering(engine.steerer, read_jsonl(args.file, ("text", "channels"))).render())
         return 0
     except LabelledFileError as exc:
         print(str(exc), file=sys.stderr)

@@ -67,16 +67,21 @@ async def triage(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     guess = engine.intent(text)
     decision = engine.route(text)
+    verdict = engine.steer(text)
+    urgency = engine.urgency(text)
     body = {
         "intent": guess.intent.value,
-        "channel": "petition",
+        "channel": verdict.channel,
+        "channel_confidence": verdict.confidence,
+        "channel_cues": [h.label for h in verdict.cues],
+        "also": list(verdict.also),
         "category": decision.category,
         "department": decision.department_id,
         "department_name": decision.department.name if decision.department else None,
         "keywords": list(decision.keywords),
         "confidence": decision.confidence,
         "needs_triage": decision.needs_triage,
-        "urgent": False,
+        "urgent": urgency.urgent,
     }
     if cut:
         body["truncated"] = True

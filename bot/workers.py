@@ -4,6 +4,7 @@ outbox. Each loop survives a database outage and simply tries again later."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -46,4 +47,11 @@ async def similar_cases(app: web.Application) -> AsyncIterator[None]:
 
     task = asyncio.create_task(repeat_forever("相似件关联", step))
     yield
+    await stop(task)
+
+
+async def stop(task: asyncio.Task) -> None:
+    """Cancel a background task and wait for it, so nothing runs on a closed database."""
     task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nlp import Intent
 
-from . import qa, status
+from . import qa, status, steering
 from .context import Context
 from .start import menu
 from .types import Button, rows
@@ -21,6 +21,7 @@ ASK_BUTTON = Button("先咨询政策", "qa:prompt")
 
 
 async def free_text(ctx: Context) -> None:
+    await steering.care_if_urgent(ctx, ctx.engine.urgency(ctx.text))
     guess = ctx.engine.intent(ctx.text)
     if guess.intent is Intent.OTHER:
         if not ctx.text:
@@ -34,8 +35,9 @@ async def free_text(ctx: Context) -> None:
         else:
             await status.list_mine(ctx)
         return
-    if guess.intent is Intent.COMPLAIN:
-        await offer_to_file(ctx)
+    if guess.intent is Intent.COMPLAIN or ctx.state.data.get("urgent"):
+        if not await steering.steer(ctx, ctx.engine.steer(ctx.text)):
+            await offer_to_file(ctx)
         return
     await qa.answer_question(ctx, ctx.text)
 
@@ -43,4 +45,5 @@ async def free_text(ctx: Context) -> None:
 async def offer_to_file(ctx: Context) -> None:
     """Keep what they said as the draft's facts and offer to file it."""
     ctx.state.data["seed"] = ctx.text
+    ctx.state.data.pop("steer", None)
     ctx.say(OFFER_TO_FILE, rows(FILE_BUTTON, ASK_BUTTON))

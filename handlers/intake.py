@@ -18,9 +18,12 @@ from backend import attachments as attachment_store
 from backend.errors import Invalid
 from backend.filing import CaseDraft, FilingResult, Routing, expected_conclusion, file_case
 from backend.models import CaseStatus
+from backend.repo import guidance
+from backend.repo.events import record_told
 from nlp import Intent
 from nlp.extract import extract_fields, find_phone, normalise_phone, valid_name
 from nlp.pii import mask_phone
+from nlp.route import accused_department
 
 from . import qa
 from .context import Context
@@ -249,6 +252,8 @@ async def intake_button(ctx: Context, payload: str) -> None:
             _offer_resume(ctx)
         else:
             begin(ctx, ctx.state.data.pop("seed", None))
+            if ctx.state.data.get("urgent"):
+                _draft(ctx)["urgent"] = True
         return
     if action == "restore":
         saved = ctx.state.data.pop("cancelled_draft", None)
@@ -501,12 +506,19 @@ async def _submit(ctx: Context, nonce: str) -> None:
         kind=draft.get("kind", "complaint"),
         steer_channel=draft.get("steer_channel"),
         urgent=bool(draft.get("urgent")),
-        accused_department_id=draft.get("accused_department_id"),
+        accused_department_id=accused_department(engine.knowledge.taxonomy, body),
     )
     routing = Routing(
         decision.category, decision.department_id, decision.confidence, list(decision.keywords), decision.needs_triage
     )
     result = await file_case(ctx.uow.session, case_draft, routing, words, ctx.services.now(), ctx.services.today())
+    if draft.get("steer_channel"):
+        # the citizen was shown another door and chose to file anyway: both are on record
+        await record_told(ctx.uow.session, result.case.id, draft["steer_channel"])
+        if draft.get("guidance_id"):
+            await guidance.set_outcome(
+                ctx.uow.session, int(draft["guidance_id"]), ctx.citizen_id, "filed_anyway", result.case.id
+            )
     filed[nonce] = result.case.ticket
     ctx.reset()
     ctx.state.data["filed"] = dict(list(filed.items())[-20:])  # remembered: a second press files nothing

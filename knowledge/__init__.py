@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from .channels import Channel, load_channels
 from .departments import Category, Department, Taxonomy, load_taxonomy
 from .errors import KnowledgeError
 from .faq import Citation, FaqEntry, load_faq
@@ -19,6 +20,7 @@ __all__ = [
     "REGULATION",
     "Article",
     "Category",
+    "Channel",
     "Citation",
     "Department",
     "FaqEntry",
@@ -37,6 +39,7 @@ class Knowledge:
     faq: tuple[FaqEntry, ...]
     lexicon: Lexicon
     taxonomy: Taxonomy
+    channels: dict[str, Channel]
 
     @property
     def regulation(self) -> Law:
@@ -50,4 +53,6 @@ class Knowledge:
 def load_knowledge() -> Knowledge:
     """Load and validate every data file; raises KnowledgeError naming the file and line."""
     laws = load_laws()
-    return Knowledge(laws=laws, faq=load_faq(laws), lexicon=load_lexicon(), taxonomy=load_taxonomy())
+    return Knowledge(
+        laws=laws, faq=load_faq(laws), lexicon=load_lexicon(), taxonomy=load_taxonomy(), channels=load_channels(laws)
+    )

@@ -17,6 +17,8 @@ from .normalize import has_meaning, normalize, truncate
 from .retrieve import Retrieval, Retriever
 from .route import KeywordRouter, RoutingDecision
 from .segment import Segmenter
+from .steer import Steerer, Verdict
+from .urgent import Urgency, detect_urgency
 
 __all__ = [
     "Engine",
@@ -24,6 +26,8 @@ __all__ = [
     "IntentGuess",
     "Retrieval",
     "RoutingDecision",
+    "Urgency",
+    "Verdict",
     "has_meaning",
     "normalize",
     "ticket_in",
@@ -37,6 +41,7 @@ class Engine:
     segmenter: Segmenter
     retriever: Retriever
     router: KeywordRouter
+    steerer: Steerer
 
     @classmethod
     def build(cls, knowledge: Knowledge, cache_dir: Path | None = None) -> Engine:
@@ -44,7 +49,13 @@ class Engine:
         words = knowledge.lexicon.all_words | knowledge.taxonomy.words
         segmenter = Segmenter(words, knowledge.lexicon.stopwords, cache_dir)
         segmenter.initialise()
-        return cls(knowledge, segmenter, Retriever(knowledge, segmenter), KeywordRouter(knowledge.taxonomy, segmenter))
+        return cls(
+            knowledge,
+            segmenter,
+            Retriever(knowledge, segmenter),
+            KeywordRouter(knowledge.taxonomy, segmenter),
+            Steerer(knowledge.channels),
+        )
 
     def ask(self, question: str) -> Retrieval:
         return self.retriever.search(question)
@@ -52,9 +63,25 @@ class Engine:
     def route(self, text: str, title: str | None = None) -> RoutingDecision:
         return self.router.route(text, title)
 
+    def steer(self, text: str) -> Verdict:
+        return self.steerer.steer(text)
+
+    def urgency(self, text: str) -> Urgency:
+        return detect_urgency(text)
+
     def intent(self, text: str) -> IntentGuess:
         text = normalize(text)
         guess = guess_intent(text)
+        if guess.intent is Intent.STATUS or (guess.intent is Intent.OTHER and not has_meaning(text)):
+            return guess
+        if guess.intent is not Intent.COMPLAIN:
+            # a matter the law sends elsewhere is a grievance, however it is phrased — unless it
+            # is plainly a question about the regulation
+            verdict = self.steer(text)
+            if verdict.steered_away:
+                qa = self.ask(text)
+                if not (guess.intent is Intent.ASK and qa.confident and qa.confidence >= 0.6 and "我" not in text):
+                    return IntentGuess(Intent.COMPLAIN, tuple(h.matched for h in verdict.cues))
         if guess.intent in (Intent.OTHER, Intent.STATUS) or guess.cues:
             return guess
         return guess_intent(text, qa_confidence=self.ask(text).confidence)

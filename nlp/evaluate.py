@@ -187,3 +187,54 @@ def evaluate_routing(router, rows: Iterable[dict], worst: int = 15) -> RoutingRe
             for keyword in decision.keywords[:3]:
                 blame[(keyword, decision.category)] += 1
     return RoutingReport(classes, triaged, [(w, c, n) for (w, c), n in blame.most_common(worst)])
+
+
+@dataclass
+class SteerReport:
+    classes: ClassificationReport
+    petitions: int  # items whose only right answer is `petition`
+    steered_away: int  # … that the verdict sent elsewhere (the worst error)
+    misses: list[tuple[str, list[str], str]]
+
+    @property
+    def accuracy(self) -> float:
+        return self.hits / len(self.classes.gold) if self.classes.gold else 0.0
+
+    hits: int = 0
+
+    @property
+    def steered_away_rate(self) -> float:
+        return self.steered_away / self.petitions if self.petitions else 0.0
+
+    def render(self) -> str:
+        lines = [
+            f"条数 {len(self.classes.gold)}    准确率 {self.accuracy:.1%}（判定在标注的途径之一即算对）",
+            f"普通信访被错误引导走的比例 {self.steered_away_rate:.1%}（{self.steered_away}/{self.petitions}）",
+            "",
+            _pad("途径", 26) + "  精确率   召回率   条数",
+        ]
+        for label, (p, r, _f, n) in self.classes.per_class().items():
+            lines.append(f"{_pad(label, 26)}  {p:6.1%}   {r:6.1%}  {n:5d}")
+        if self.misses:
+            lines += ["", "判错的："]
+            lines += [f"  ✗ {text[:50]}  应为 {exp}  判为 {got}" for text, exp, got in self.misses]
+        return "\n".join(lines)
+
+
+def evaluate_steering(steerer, rows: Iterable[dict]) -> SteerReport:  # type: ignore[no-untyped-def]
+    """A hit when the verdict is one of the labelled channels. Per-channel precision/recall use
+    the first label as the gold one unless the verdict matched another label."""
+    classes = ClassificationReport()
+    report = SteerReport(classes, 0, 0, [])
+    for row in rows:
+        labels = list(row["channels"])
+        verdict = steerer.steer(row["text"]).channel
+        hit = verdict in labels
+        report.hits += hit
+        classes.add(verdict if hit else labels[0], verdict)
+        if labels == ["petition"]:
+            report.petitions += 1
+            report.steered_away += verdict != "petition"
+        if not hit:
+            report.misses.append((row["text"], labels, verdict))
+    return report

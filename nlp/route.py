@@ -11,6 +11,7 @@ the 待分办 queue for a person to route instead of to a guess.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -131,3 +132,29 @@ class KeywordRouter:
             default = next(d for d in category.departments if d.id == category.default)
             return default, []
         return best[1], best[2][:2]
+
+
+_STAFF_OR_MISCONDUCT = re.compile(
+    r"工作人员|干部|执法人员|队员|协管|局长|科长|所长|主任|书记|人员|民警|警察|领导|"
+    r"打人|索要|索贿|刁难|受贿|吃拿卡要|态度恶劣|不作为|乱罚款|乱收费|威胁|报复|贪污|推诿|辱骂|骂人"
+)
+_LOCAL_OFFICIALS = re.compile(
+    r"村干部|村支书|村书记|村主任|村长|村委|村会计|居委会|社区书记|社区主任|镇长|乡长|镇政府|乡政府|街道办"
+)
+_ACCUSATION_WINDOW = 14
+
+
+def accused_department(taxonomy: Taxonomy, text: str) -> str | None:
+    """The department whose own staff the text accuses (条例第三十条 protects the complainant
+    from them), or None. 「城管队员打人」→ 城管局; 「村支书贪污」→ the 街道/镇."""
+    text = normalize(text)
+    for department in taxonomy.departments.values():
+        names = {department.name, department.short, department.short.rstrip("局委")}
+        for name in (n for n in names if len(n) >= 2):
+            for m in re.finditer(re.escape(name), text):
+                around = text[max(0, m.start() - _ACCUSATION_WINDOW) : m.end() + _ACCUSATION_WINDOW]
+                if _STAFF_OR_MISCONDUCT.search(around):
+                    return department.id
+    if _LOCAL_OFFICIALS.search(text) and "jiedao" in taxonomy.departments:
+        return "jiedao"
+    return None

@@ -46,3 +46,18 @@ async def for_case(session: AsyncSession, case_id: int) -> list[CaseEvent]:
     return list(
         (await session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))).all()
     )
+
+
+async def record_told(session: AsyncSession, case_id: int, channel: str) -> None:
+    """已告知: the citizen was shown the legal channel `channel` before filing (for statistics)."""
+    session.add(
+        CaseEvent(
+            case_id=case_id,
+            actor="system",
+            kind="told",
+            note="已告知其他法定途径",
+            data={"channel": channel},
+            at=utcnow(),
+        )
+    )
+    await session.flush()

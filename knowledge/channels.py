@@ -1,0 +1,177 @@
+"""The legal channels of 诉访分离: what each door is, who decides, how, by when, on what basis,
+and the cues in a citizen's words that point to it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .datafile import DataFile, load_toml, require_str, require_str_list
+from .faq import Citation
+from .laws import Law
+
+CHANNELS_FILE = "channels.toml"
+CHANNEL_IDS = (
+    "petition",
+    "admin_remedy",
+    "labor_arbitration",
+    "civil_litigation",
+    "commercial_arbitration",
+    "rural_land_arbitration",
+    "court_procedure",
+    "criminal_report",
+    "discipline_report",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    citation: Citation
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    text: str
+    basis: Basis
+    days: int = 0
+    months: int = 0
+    years: int = 0
+    counted_from: str = ""
+    if_passed: str = ""  # what remains possible when the period has run out
+
+    @property
+    def computable(self) -> bool:
+        return bool(self.days or self.months or self.years)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    label: str
+    weight: float
+    words: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    also: tuple[str, ...] = ()  # other channels that apply too when this cue is present
+    with_words: tuple[str, ...] = ()  # the cue counts only if one of these also occurs in the message
+    negatable: bool = False  # 「不是要打官司」: a negation right before it cancels the cue
+    without_words: tuple[str, ...] = ()  # the cue does not count if one of these occurs (征地 ≠ 承包纠纷)
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    id: str
+    name: str
+    plain: str
+    who: str
+    where: str
+    bring: tuple[str, ...]
+    cost: str
+    limit: Limit
+    basis: tuple[Basis, ...]  # further provisions, besides the limit's
+    cues: tuple[Cue, ...]
+    also_text: str = ""
+
+
+def _basis(file: DataFile, laws: dict[str, Law], raw: Any, line: int | None, what: str) -> Basis:
+    if not isinstance(raw, dict):
+        raise file.error(f"{what} 的依据格式不对（应有 law、article、quote）", line)
+    law_name = require_str(file, raw, "law", line)
+    law = laws.get(law_name)
+    if law is None:
+        raise file.error(f"{what}：没有名为《{law_name}》的法律文本", line)
+    article = raw.get("article")
+    if not isinstance(article, int) or article not in law.articles:
+        raise file.error(f"{what}：《{law_name}》没有第{article}条", line)
+    quote = require_str(file, raw, "quote", line)
+    squash = re.compile(r"\s")
+    if squash.sub("", quote) not in squash.sub("", law.articles[article].text):
+        raise file.error(
+            f"{what}：摘句不是《{law_name}》第{article}条的原文：「{quote}」",
+            file.text_line(quote[:12], line or 0) or line,
+        )
+    return Basis(Citation(law_name, article), quote)
+
+
+def parse_channels(file: DataFile, laws: dict[str, Law]) -> dict[str, Channel]:
+    items = file.data.get("channel")
+    if not isinstance(items, list):
+        raise file.error("没有任何 [[channel]]")
+    channels: dict[str, Channel] = {}
+    for index, item in enumerate(items):
+        line = file.item_line("channel", index)
+        channel_id = require_str(file, item, "id", line)
+        if channel_id not in CHANNEL_IDS:
+            raise file.error(f"未知的途径 id「{channel_id}」（应为 {', '.join(CHANNEL_IDS)} 之一）", line)
+        if channel_id in channels:
+            raise file.error(f"途径「{channel_id}」重复", line)
+        raw_limit = item.get("limit")
+        if not isinstance(raw_limit, dict):
+            raise file.error(f"{channel_id} 缺少 [channel.limit]", line)
+        units = {k: raw_limit.get(k, 0) for k in ("days", "months", "years")}
+        if any(not isinstance(v, int) or v < 0 for v in units.values()) or sum(1 for v in units.values() if v) > 1:
+            raise file.error(f"{channel_id} 的 limit 只能填 days、months、years 中的一个正整数", line)
+        limit = Limit(
+            text=require_str(file, raw_limit, "text", line),
+            basis=_basis(file, laws, raw_limit.get("basis"), line, f"{channel_id} 的时限"),
+            counted_from=str(raw_limit.get("from", "")),
+            if_passed=str(raw_limit.get("if_passed", "")),
+            **units,
+        )
+        cues = []
+        for raw_cue in item.get("cues", []):
+            words = tuple(raw_cue.get("words", []))
+            patterns = []
+            for pattern in raw_cue.get("patterns", []):
+                try:
+                    patterns.append(re.compile(pattern))
+                except re.error as exc:
+                    raise file.error(
+                        f"{channel_id} 的线索正则写错了：{pattern}（{exc}）", file.text_line(pattern[:10], line or 0)
+                    ) from None
+            weight = raw_cue.get("weight", 1.0)
+            if not isinstance(weight, int | float) or weight <= 0:
+                raise file.error(f"{channel_id} 的线索权重应为正数", line)
+            if not words and not patterns:
+                raise file.error(f"{channel_id} 有一条线索既没有 words 也没有 patterns", line)
+            also = tuple(raw_cue.get("also", []))
+            negatable = raw_cue.get("negatable", False)
+            if not isinstance(negatable, bool):
+                raise file.error(f"{channel_id} 的线索 negatable 应为 true 或 false", line)
+            cues.append(
+                Cue(
+                    require_str(file, raw_cue, "label", line),
+                    float(weight),
+                    words,
+                    tuple(patterns),
+                    also,
+                    tuple(raw_cue.get("with", [])),
+                    negatable,
+                    tuple(raw_cue.get("without", [])),
+                )
+            )
+        channels[channel_id] = Channel(
+            id=channel_id,
+            name=require_str(file, item, "name", line),
+            plain=require_str(file, item, "plain", line, max_len=300),
+            who=require_str(file, item, "who", line),
+            where=require_str(file, item, "where", line),
+            bring=tuple(require_str_list(file, item, "bring", line)),
+            cost=require_str(file, item, "cost", line),
+            limit=limit,
+            basis=tuple(_basis(file, laws, b, line, channel_id) for b in item.get("basis", [])),
+            cues=tuple(cues),
+            also_text=str(item.get("also_text", "")),
+        )
+    missing = [c for c in CHANNEL_IDS if c not in channels]
+    if missing:
+        raise file.error(f"缺少途径：{', '.join(missing)}")
+    for channel in channels.values():
+        unknown = [a for cue in channel.cues for a in cue.also if a not in channels]
+        if unknown:
+            raise file.error(f"{channel.id} 的线索 also 指向未知途径 {unknown}")
+    return channels
+
+
+def load_channels(laws: dict[str, Law], text: str | None = None) -> dict[str, Channel]:
+    return parse_channels(load_toml(CHANNELS_FILE, text), laws)
