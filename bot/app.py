@@ -20,10 +20,11 @@ from handlers import Assistant, Services
 from knowledge import load_knowledge
 from nlp import Engine
 
-from . import public_api, workers
+from . import public_api, webchat, workers
 from .config import Config
 from .http import errors_middleware, security_headers_middleware
 from .keys import ASSISTANT, CONFIG, DATABASE, ENGINE, STORE
+from .telegram import runtime as telegram_runtime
 
 log = logging.getLogger(__name__)
 
@@ -103,4 +104,6 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None) ->
         app[ENGINE] = engine
     app.cleanup_ctx.extend([_database, _engine, _assistant, workers.similar_cases])
     public_api.setup(app)
+    webchat.setup(app)
+    telegram_runtime.setup(app, config)
     return app

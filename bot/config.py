@@ -41,6 +41,10 @@ class Config(BaseSettings):
     telegram_global_rate: float = Field(
         30.0, validation_alias=AliasChoices("XINFANG_TELEGRAM_RATE", "telegram_global_rate")
     )
+    telegram_poll_timeout: int = 10  # long-polling wait (s); stopping the bot waits for it too
+    # per-user flood control: a burst, then this many messages per second (faster is slowed down)
+    flood_rate: float = 1.0
+    flood_burst: int = 8
     migrate_on_start: bool = True
     run_workers: bool = True  # outbox / campaign delivery loops in this process
 

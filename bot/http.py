@@ -14,6 +14,7 @@ from aiohttp import web
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+JSON_PREFIXES = ("/api/", "/chat/api/")  # paths whose errors are JSON
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -63,7 +64,7 @@ async def read_json(request: web.Request, max_bytes: int = 64 * 1024) -> dict[st
 @web.middleware
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """API paths answer errors as {"error": {...}}; nothing answers with a stack trace."""
-    is_api = request.path.startswith("/api/")
+    is_api = request.path.startswith(JSON_PREFIXES)
     try:
         return await handler(request)
     except web.HTTPException as exc:

@@ -5,6 +5,7 @@ with a note, a stray button gets a clear answer, and no failure reaches the citi
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -39,8 +40,8 @@ RETRY = Button("重试", "sys:retry")
 _RETRY_MEMORY = 1000  # users whose last failed update we keep for the 「重试」 button
 
 
-class _HandledElsewhere(Exception):
-    """The same update was committed by another process while we worked on it."""
+class _AlreadyHandled(Exception):
+    """The update id is already recorded: a re-delivery, or another process got there first."""
 
 
 class KeyedLocks:
@@ -91,8 +92,8 @@ class Assistant:
         try:
             async with self._locks.hold(incoming.key):
                 return await self._handle(incoming)
-        except _HandledElsewhere:
-            log.info("update %s was handled by another process meanwhile", incoming.update_id)
+        except _AlreadyHandled:
+            log.info("update %s was already handled; not answering again", incoming.update_id)
             return []
         except StoreUnavailable as exc:
             log.warning("store unavailable for update %s: %s", incoming.update_id, exc)
@@ -111,21 +112,16 @@ class Assistant:
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         limit = self.services.max_message_chars
         text, cut = truncate(normalize(incoming.text), limit)
-        # reads first, writes last: on SQLite the write lock is then held only for the final burst
         async with self.store.unit() as uow:
             session = uow.session
-            if incoming.update_id is not None and await updates.seen(session, incoming.channel, incoming.update_id):
-                log.info("update %s already handled; not answering again", incoming.update_id)
-                return []
-            citizen = await citizens.get_or_create(
-                session, incoming.channel, incoming.user_id, incoming.chat_id, incoming.user_name
-            )
+            citizen_id = await citizens.upsert(session, incoming.channel, incoming.user_id, incoming.chat_id)
             name, data = await dialogue.load(session, incoming.key)
-            ctx = Context(incoming, text, DialogueState(name, data), citizen.id, uow, self.services)
+            loaded = (name, copy.deepcopy(data))
+            ctx = Context(incoming, text, DialogueState(name, data), citizen_id, uow, self.services)
             await self._dispatch(ctx)
-            await dialogue.save(session, incoming.key, ctx.state.name, ctx.state.data)
+            await dialogue.save(session, incoming.key, ctx.state.name, ctx.state.data, loaded)
             if incoming.update_id is not None and not await updates.mark(session, incoming.channel, incoming.update_id):
-                raise _HandledElsewhere  # roll back: another process answered this update
+                raise _AlreadyHandled  # a re-delivery, or another process answered it: roll back
         if cut:
             ctx.replies.insert(0, Reply(TOO_LONG.format(limit=limit)))
         return ctx.replies

@@ -449,6 +449,9 @@ async def _take_files(ctx: Context, draft: dict[str, Any]) -> int:
         if len(draft.setdefault("attachments", [])) >= MAX_FILES:
             ctx.say(TOO_MANY_FILES.format(max_files=MAX_FILES))
             break
+        if attachment.refused:
+            ctx.say(FILE_REFUSED.format(why=attachment.refused))
+            continue
         try:
             saved = await attachment_store.store(
                 ctx.uow.session,

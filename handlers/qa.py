@@ -24,7 +24,6 @@ NOT_SURE = (
     "也可以拨打政务服务热线 {hotline} 找工作人员，或点「我要反映问题」把情况写下来，由工作人员回复您。"
 )
 NOT_UNDERSTOOD = "抱歉，我没看懂这条消息 🙂 您可以直接用文字提问，比如「信访事项多久办结？」"
-RELATED = "您可能还想问："
 UNKNOWN_TOPIC = "这个话题找不到了，可能条目已更新。请直接输入您的问题。"
 ASK_STAFF = Button("我要反映问题", "intake:start")
 # ─────────────────────────────────────────────────────────────────────────────
@@ -75,9 +74,8 @@ def reply_with(ctx: Context, result: Retrieval) -> None:
         ctx.say(NOT_SURE.format(hotline=ctx.services.hotline), rows(*options, ASK_STAFF))
         return
     related = [topic_button(a) for a in result.answers[1:3] if a.entry is not None]
-    ctx.say(format_answer(best))
-    if related:
-        ctx.say(RELATED, rows(*related))
+    # one message, ending with its basis; the related topics ride along as its buttons
+    ctx.say(format_answer(best), rows(*related))
 
 
 async def answer_question(ctx: Context, question: str) -> None:

@@ -36,6 +36,7 @@ class IncomingAttachment:
     mime_type: str
     size: int
     data: bytes = field(repr=False, default=b"")
+    refused: str | None = None  # the transport did not fetch it (e.g. too large), in words
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import NotFound
@@ -25,6 +26,30 @@ async def get_or_create(
         if citizen.blocked_at is not None:
             citizen.blocked_at = None  # they wrote to us again: they unblocked the bot
     return citizen
+
+
+def _upsert(insert):  # type: ignore[no-untyped-def]
+    statement = insert(Citizen).values(
+        channel=bindparam("channel"),
+        external_id=bindparam("external_id"),
+        chat_id=bindparam("chat_id"),
+        created_at=bindparam("created_at"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[Citizen.channel, Citizen.external_id],
+        set_={"chat_id": statement.excluded.chat_id, "blocked_at": None},
+    ).returning(Citizen.id)
+
+
+_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}  # built once
+
+
+async def upsert(session: AsyncSession, channel: str, external_id: str, chat_id: str) -> int:
+    """The citizen's id in one statement, creating them on first contact.
+
+    Writing to us again also means they have not blocked the bot (any more)."""
+    params = {"channel": channel, "external_id": external_id, "chat_id": chat_id, "created_at": utcnow()}
+    return (await session.execute(_UPSERT[session.bind.dialect.name], params)).scalar_one()
 
 
 async def get(session: AsyncSession, citizen_id: int) -> Citizen:

@@ -4,37 +4,35 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..models import ProcessedUpdate, utcnow
 
 
-async def seen(session: AsyncSession, channel: str, update_id: str) -> bool:
-    """Was this update already handled? (A read: the write comes at the end, see `mark`.)"""
-    found = await session.scalar(
-        select(ProcessedUpdate.update_id).where(
-            ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == update_id
-        )
+def _mark(insert):  # type: ignore[no-untyped-def]
+    return (
+        insert(ProcessedUpdate)
+        .values(channel=bindparam("channel"), update_id=bindparam("update_id"), processed_at=bindparam("processed_at"))
+        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.channel, ProcessedUpdate.update_id])
+        .returning(ProcessedUpdate.update_id)
     )
-    return found is not None
+
+
+_MARK = {"postgresql": _mark(postgresql.insert), "sqlite": _mark(sqlite.insert)}  # built once
 
 
 async def mark(session: AsyncSession, channel: str, update_id: str) -> bool:
-    """Record the update as handled, last thing before commit; False if another process did.
+    """Record the update as handled, last thing before commit; False if it already was.
 
-    Inside the caller's transaction: if handling fails and rolls back, the id is not kept and a
-    re-delivery is handled afresh. Two processes handling the same update at once: the second
-    insert conflicts (on PostgreSQL it waits for the first to commit), and its work is dropped.
+    The only check: a re-delivered update, or one another process is handling at this moment,
+    conflicts here (on PostgreSQL the second insert waits for the first transaction), and the
+    caller rolls its whole work back. If handling fails, the id is not kept and a re-delivery
+    is handled afresh.
     """
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedUpdate(channel=channel, update_id=update_id))
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
+    params = {"channel": channel, "update_id": update_id, "processed_at": utcnow()}
+    return (await session.execute(_MARK[session.bind.dialect.name], params)).first() is not None
 
 
 async def forget_older_than(session: AsyncSession, age: timedelta) -> int:

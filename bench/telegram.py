@@ -1,0 +1,174 @@
+"""Telegram end to end: updates/second through the Bot API stand-in, against a bare PTB echo bot.
+
+Both bots are real python-telegram-bot v22 Applications long-polling the same kind of local
+stand-in over HTTP, with the same rate limiter (raised for the benchmark; Telegram's real limit
+is ~30 messages/s). Ours answers a question about the regulation per update (dialogue, database,
+retrieval); the echo bot sends the text back. Then the bar of issue 4: 500 users × 10 messages,
+checking that every update got its replies exactly once.
+
+    python -m bench.telegram [--users 500] [--messages 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bench.common import dev_file, percentile
+from bot.app import create_app
+from bot.config import Config
+from bot.telegram.application import file_url_for
+from knowledge import load_knowledge
+from nlp import Engine
+from tests.auxil.bot_api import TOKEN, BotApiStandIn
+
+RATE = 100_000  # messages/s for both bots: measure the bots, not the limiter
+
+
+async def drive(api: BotApiStandIn, users: int, per_user: int, questions: list[str], replies_per_update: int) -> float:
+    """Push users×per_user questions, wait until every update is answered; seconds taken."""
+    start = time.perf_counter()
+    for round_ in range(per_user):
+        for user in range(1, users + 1):
+            api.push_message(10_000 + user, questions[(user + round_) % len(questions)])
+    expected = users * per_user * replies_per_update
+    await api.wait_until(lambda: len(api.sent) >= expected, timeout=600)
+    return time.perf_counter() - start
+
+
+async def echo_bot(api: BotApiStandIn, users: int, per_user: int, questions: list[str]) -> float:
+    async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await update.message.reply_text(update.message.text or "")
+
+    application = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(api.base_url)
+        .base_file_url(file_url_for(api.base_url))
+        .rate_limiter(AIORateLimiter(overall_max_rate=RATE))
+        .concurrent_updates(256)
+        .connection_pool_size(32)
+        .pool_timeout(10.0)
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    await application.initialize()
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        return await drive(api, users, per_user, questions, 1)
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+async def our_bot(
+    api: BotApiStandIn, engine: Engine, users: int, per_user: int, questions: list[str]
+) -> tuple[float, list[float]]:
+    from aiohttp.test_utils import TestServer
+
+    data = Path(tempfile.mkdtemp())
+    config = Config(
+        database_url=f"sqlite+aiosqlite:///{data / 'bench.db'}",
+        data_dir=data,
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=api.base_url,
+        telegram_poll_timeout=1,
+        telegram_global_rate=RATE,
+        secret_key="bench",
+        _env_file=None,
+    )
+    app = create_app(config, engine=engine)
+    latencies: list[float] = []
+    from handlers import Assistant
+
+    original = Assistant._handle  # the work of one update, after its user's turn has come
+
+    async def timed(self, incoming):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        try:
+            return await original(self, incoming)
+        finally:
+            latencies.append((time.perf_counter() - t) * 1000)
+
+    Assistant._handle = timed  # type: ignore[method-assign]
+    server = TestServer(app)
+    await server.start_server()
+    try:
+        # unloaded: one update at a time, the round trip a citizen sees
+        round_trips = []
+        for i in range(200):
+            seen = len(api.sent)
+            t = time.perf_counter()
+            api.push_message(9_000 + i % 50, questions[i % len(questions)])
+            await api.wait_until(lambda s=seen: len(api.sent) > s)
+            round_trips.append((time.perf_counter() - t) * 1000)
+        unloaded = list(latencies)
+        latencies.clear()
+        api.sent.clear()
+        seconds = await drive(api, users, per_user, questions, 1)
+        print(
+            f"unloaded: round trip through the stand-in p50 {percentile(round_trips, 50):.1f} ms "
+            f"p99 {percentile(round_trips, 99):.1f} ms; handler p50 {percentile(unloaded, 50):.1f} ms "
+            f"p99 {percentile(unloaded, 99):.1f} ms"
+        )
+        return seconds, latencies
+    finally:
+        await server.close()
+        Assistant._handle = original  # type: ignore[method-assign]
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    engine = Engine.build(load_knowledge(), Path(tempfile.mkdtemp()))
+    rows = [json.loads(line) for line in dev_file("qa_dev.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    questions = [r["q"] for r in rows if len(engine.ask(r["q"]).answers) > 2 and engine.ask(r["q"]).confident]
+
+    echo_api = BotApiStandIn()
+    await echo_api.start()
+    echo_seconds = await echo_bot(echo_api, args.users, args.messages, questions)
+    await echo_api.close()
+
+    ours_api = BotApiStandIn()
+    await ours_api.start()
+    ours_seconds, latencies = await our_bot(ours_api, engine, args.users, args.messages, questions)
+    updates = args.users * args.messages
+    per_update = Counter(s.chat_id for s in ours_api.sent)
+    lost = sum(1 for user in range(1, args.users + 1) if per_update[10_000 + user] < args.messages)
+    duplicated = sum(1 for user in range(1, args.users + 1) if per_update[10_000 + user] > args.messages)
+    await ours_api.close()
+
+    print(f"{args.users} users × {args.messages} messages = {updates} updates, each a question")
+    print(f"echo bot (bare PTB)   {updates / echo_seconds:8.0f} updates/s")
+    print(
+        f"信访助手              {updates / ours_seconds:8.0f} updates/s   handler under load (incl. waiting "
+        f"for the database) p50 {percentile(latencies, 50):.1f} ms  p99 {percentile(latencies, 99):.1f} ms"
+    )
+    print(f"ratio ours/echo: {echo_seconds / ours_seconds:.2f}")
+    print(
+        f"users with lost replies: {lost}   with duplicated replies: {duplicated}   "
+        f"total replies {len(ours_api.sent)} (expected {updates})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--messages", type=int, default=10)
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Telegram transport (python-telegram-bot v22): conversion, the Application, the webhook."""
