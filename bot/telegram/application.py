@@ -7,6 +7,7 @@ persistence; the update id is passed on, so a re-delivered update is answered on
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -173,7 +174,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     update_id = getattr(update, "update_id", None)
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
-        try:
+        with contextlib.suppress(TelegramError):
             await context.bot.send_message(chat_id=update.effective_chat.id, text=FAILED)
-        except TelegramError:
-            pass

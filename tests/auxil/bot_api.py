@@ -10,6 +10,7 @@ sent. It can also play a user who blocked the bot (403) and rate limiting (429 r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -174,10 +175,8 @@ class BotApiStandIn:
                     f"{[s.text[:40] for s in self.to(chat_id)]}"
                 )
             self._new_message.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_message.wait(), min(remaining, 0.5))
-            except TimeoutError:
-                pass
         return self.to(chat_id)
 
     async def wait_until(self, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
@@ -256,10 +255,8 @@ class BotApiStandIn:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
         if not self.updates and timeout:
             self._new_update.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), timeout)
-            except TimeoutError:
-                pass
         batch = self.updates[: int(params.get("limit") or 100)]
         self.updates_seen.extend(u for u in batch if u not in self.updates_seen)
         # a re-delivered update keeps its id, so an offset past it drops both copies
