@@ -171,6 +171,8 @@ async def file_case(
         "simhash_band3": b[3],
         "search_text": " ".join(sorted(word_set)),
         "similar_checked": False,
+        "due_on": accept_due,
+        "review_stage": 0,
         "created_at": now,
         "updated_at": now,
     }

@@ -144,6 +144,11 @@ class Case(Base):
         Index("ix_cases_citizen_status", "citizen_id", "status"),
         Index("ix_cases_received", "received_at"),
         Index("ix_cases_category_id", "category", "id"),
+        Index("ix_cases_department_status_id", "department_id", "status", "id"),
+        Index("ix_cases_status_id", "status", "id"),
+        Index("ix_cases_due", "due_on"),
+        Index("ix_cases_triage", "needs_triage", "status"),
+        Index("ix_cases_urgent", "urgent", "status"),
         Index("ix_cases_band0", "simhash_band0"),
         Index("ix_cases_band1", "simhash_band1"),
         Index("ix_cases_band2", "simhash_band2"),
@@ -186,6 +191,8 @@ class Case(Base):
     answer_received_on: Mapped[date | None] = mapped_column(Date)
     review_request_due: Mapped[date | None] = mapped_column(Date)  # 复查/复核 may be asked until
     review_due: Mapped[date | None] = mapped_column(Date)  # the review body must answer by
+    due_on: Mapped[date | None] = mapped_column(Date)  # the deadline staff work to now (indexed for queues)
+    review_stage: Mapped[int] = mapped_column(Integer, default=0)  # 0, 1 = 复查, 2 = 复核
     opinion: Mapped[str | None] = mapped_column(String(16))  # 支持 / 解释说明 / 不予支持
     opinion_text: Mapped[str | None] = mapped_column(Text)
     satisfaction: Mapped[str | None] = mapped_column(String(8))
@@ -340,3 +347,53 @@ class UrgentAlert(Base):
     handled_at: Mapped[datetime | None]
     handled_by: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class StaffRole(StrEnum):
+    ADMIN = "admin"  # everything, including staff accounts
+    DISPATCHER = "dispatcher"  # 信访部门: all cases, routing, supervision
+    OFFICER = "officer"  # a department's staff: only that department's cases
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[str | None] = mapped_column(ForeignKey("departments.id"))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    token_version: Mapped[int] = mapped_column(Integer, default=1)  # bump to sign every session out
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class RoutingCorrection(Base):
+    """Staff moved a case to another category/department: a labelled example for the keyword table."""
+
+    __tablename__ = "routing_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_category: Mapped[str | None] = mapped_column(String(32))
+    to_category: Mapped[str] = mapped_column(String(32))
+    from_department: Mapped[str | None] = mapped_column(String(48))
+    to_department: Mapped[str] = mapped_column(String(48))
+    keywords: Mapped[list[Any]] = mapped_column(default=list)  # what had decided the first routing
+    staff: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReferenceReply(Base):
+    """A past message with its official reply (demo data), for staff to draft replies from."""
+
+    __tablename__ = "reference_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(256))
+    detail: Mapped[str] = mapped_column(Text)
+    reply: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text, default="")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from backend import web as staff_web
 from backend.db import Database
 from backend.errors import StoreUnavailable
 from backend.store import Store
@@ -82,6 +83,17 @@ async def _sync_departments(store: Store, rows: list[tuple[str, str, str]]) -> N
             delay = min(delay * 2, 60.0)
 
 
+def build_staff_context(config: Config, engine: Engine, store: Store) -> staff_web.StaffContext:
+    return staff_web.StaffContext(
+        store=store,
+        secret=config.resolved_secret_key(),
+        timezone=ZoneInfo(config.timezone),
+        words=lambda text: engine.segmenter.words(text),
+        channel_names={c.id: c.name for c in engine.knowledge.channels.values()},
+        secure_cookies=config.secure_cookies,
+    )
+
+
 async def _assistant(app: web.Application) -> AsyncIterator[None]:
     rows = department_rows(app[ENGINE])
     try:
@@ -91,6 +103,7 @@ async def _assistant(app: web.Application) -> AsyncIterator[None]:
         # start anyway: /healthz says the database is down, and the sync catches up when it is back
         retry = asyncio.create_task(_sync_departments(app[STORE], rows))
     app[ASSISTANT] = build_assistant(app[CONFIG], app[ENGINE], app[STORE])
+    app[staff_web.STAFF] = build_staff_context(app[CONFIG], app[ENGINE], app[STORE])
     yield
     if retry is not None:
         await workers.stop(retry)
@@ -105,5 +118,6 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None) ->
     app.cleanup_ctx.extend([_database, _engine, _assistant, workers.similar_cases])
     public_api.setup(app)
     webchat.setup(app)
+    staff_web.setup(app)
     telegram_runtime.setup(app, config)
     return app

@@ -123,3 +123,93 @@ def routing_learn(args: argparse.Namespace, config: Config) -> int:
     )
     print(f"已写入 {out}：{sum(len(v) for v in table.values())} 个关键词，{len(table)} 个分类。请审阅后提交。")
     return 0
+
+
+@command("staff add")
+def staff_add(args: argparse.Namespace, config: Config) -> int:
+    import getpass
+
+    from backend.errors import Conflict, Invalid
+    from backend.repo import staff as staff_repo
+    from backend.store import Store
+
+    from .app import department_rows
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("密码：")
+        if getpass.getpass("再输入一次：") != password:
+            print("两次输入的密码不一致", file=sys.stderr)
+            return 2
+
+    async def go() -> int:
+        db = Database(config.database_url)
+        try:
+            await db.upgrade()
+            store = Store(db)
+            engine = build_engine(config)
+            await store.sync_departments(department_rows(engine))
+            async with store.unit() as uow:
+                staff = await staff_repo.create(
+                    uow.session, args.name, password, args.role, args.department, args.display_name
+                )
+            print(
+                f"已创建账号 {staff.username}（{staff.role}{'，' + staff.department_id if staff.department_id else ''}）"
+            )
+            return 0
+        except (Invalid, Conflict) as exc:
+            print(f"无法创建：{exc}", file=sys.stderr)
+            return 2
+        finally:
+            await db.dispose()
+
+    return run_async(go())
+
+
+@command("demo load")
+def demo_load(args: argparse.Namespace, config: Config) -> int:
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from backend.demo import load_demo
+    from backend.filing import Routing
+    from backend.store import Store
+
+    from .app import department_rows
+
+    shared = Path(__file__).resolve().parents[2] / "shared" / "dev"
+    past = args.file or shared / "past_cases_with_replies.csv"
+    messages = shared / "messages_with_likes.csv"
+    if not past.exists():
+        print(f"找不到 {past}（用 --file 指定 past_cases_with_replies.csv）", file=sys.stderr)
+        return 2
+    engine = build_engine(config)
+
+    def route(body: str, title: str) -> Routing:
+        d = engine.route(body, title=title)
+        return Routing(d.category, d.department_id, d.confidence, list(d.keywords), d.needs_triage)
+
+    async def go() -> int:
+        db = Database(config.database_url)
+        try:
+            await db.upgrade()
+            store = Store(db)
+            await store.sync_departments(department_rows(engine))
+            result = await load_demo(
+                store,
+                route,
+                engine.segmenter.words,
+                past,
+                messages if messages.exists() else None,
+                args.limit,
+                ZoneInfo(config.timezone),
+            )
+            print(
+                f"已导入：参考答复 {result.references} 条，已办结演示件 {result.concluded} 件，登记演示件 {result.registered} 件"
+            )
+            return 0
+        finally:
+            await db.dispose()
+
+    return run_async(go())

@@ -45,6 +45,7 @@ class Config(BaseSettings):
     # per-user flood control: a burst, then this many messages per second (faster is slowed down)
     flood_rate: float = 1.0
     flood_burst: int = 8
+    secure_cookies: bool = Field(False, validation_alias=AliasChoices("XINFANG_SECURE_COOKIES", "secure_cookies"))
     migrate_on_start: bool = True
     run_workers: bool = True  # outbox / campaign delivery loops in this process
 

@@ -16,7 +16,7 @@ from backend.repo import citizens, dialogue, updates
 from backend.store import Store
 from nlp import normalize, truncate
 
-from . import chat, intake, qa, start, status, steering
+from . import chat, feedback, intake, qa, start, status, steering
 from .context import Context, DialogueState, Services
 from .router import Router, RouterSet
 from .types import Button, Incoming, Reply, rows
@@ -75,7 +75,9 @@ class Assistant:
         self.store = store
         self.services = services
         self.routers = RouterSet()
-        self.routers.include(start.router, qa.router, intake.router, status.router, steering.router, *routers)
+        self.routers.include(
+            start.router, qa.router, intake.router, status.router, steering.router, feedback.router, *routers
+        )
         self._locks = KeyedLocks()
         self._failed: OrderedDict[str, Incoming] = OrderedDict()
 

@@ -58,3 +58,18 @@ def install_log_masking() -> None:
     for handler in root.handlers:
         if not any(isinstance(f, PiiFilter) for f in handler.filters):
             handler.addFilter(PiiFilter())
+
+
+_SELF_NAMED = re.compile(
+    r"(我叫|我是|本人|我的名字是|名叫|姓名[:：]?)\s*([\u4e00-\u9fa5·]{2,4})(?=[，,。.\s、]|$|电话|手机|住|家住|联系|是)"
+)
+
+
+def redact_identity(text: str, known: tuple[str | None, ...] = ()) -> str:
+    """For readers who must not learn who complained (条例第三十条): PII masked, the complainant's
+    known name/address replaced, and self-introductions (「我叫王小明」) blanked."""
+    for value in known:
+        if value and len(value) >= 2:
+            text = text.replace(value, "某某")
+    text = _SELF_NAMED.sub(lambda m: f"{m.group(1)}某某", text)
+    return mask_pii(text)

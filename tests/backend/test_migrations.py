@@ -10,6 +10,11 @@ from backend.db import Database, head_revision
 from backend.models import Base
 
 
+def _ours(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    # the PostgreSQL full-text index is an expression index made by migration 0003 only
+    return name != "ix_cases_search"
+
+
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 async def test_migrations_match_the_models(database_url: str) -> None:
     db = Database(database_url)
@@ -17,7 +22,9 @@ async def test_migrations_match_the_models(database_url: str) -> None:
         await db.upgrade()
         assert await db.current_revision() == head_revision()
         async with db.engine.connect() as conn:
-            diff = await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata))
+            diff = await conn.run_sync(
+                lambda c: compare_metadata(MigrationContext.configure(c, opts={"include_object": _ours}), Base.metadata)
+            )
         assert diff == []
         await db.upgrade()  # a second start is a no-op
     finally:

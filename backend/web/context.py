@@ -1,0 +1,34 @@
+"""What the staff web layer needs from the rest of the product, handed in by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from ..reference import ReplyIndex
+from ..store import Store
+
+
+@dataclass
+class StaffContext:
+    store: Store
+    secret: str
+    timezone: ZoneInfo
+    words: Callable[[str], list[str]]  # the jieba words of a text (search, similar replies)
+    channel_names: dict[str, str]  # legal channel id → name (steering statistics, 不予受理 guidance)
+    secure_cookies: bool = False  # set behind HTTPS
+    reply_index: ReplyIndex = field(default_factory=ReplyIndex)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(self.timezone)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+STAFF = web.AppKey("staff_context", StaffContext)

@@ -1,0 +1,297 @@
+"""Working a case: the actions staff take, the rules of the 条例 they follow, and what the
+citizen is told. Every action is an audit event, and every one that concerns the citizen puts a
+message in the outbox for the channel they used — in the same transaction.
+
+Path: 登记 → 受理 / 不予受理 → 转送·交办 → 办理中 → 已办结 → (复查中 → 已办结 → 复核中 →) 终结.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from knowledge.periods import period_end
+
+from . import outbox
+from .auth import Viewer
+from .errors import Conflict, Forbidden, Invalid
+from .filing import CONCLUDE_DAYS, MAX_EXTENSION_DAYS, REVIEW_ANSWER_DAYS, REVIEW_REQUEST_DAYS
+from .models import Case, CaseStatus, Department, RoutingCorrection, utcnow
+from .repo import events
+
+S = CaseStatus
+
+# ── 告诉信访人的话（每个动作一条）────────────────────────────────────────────────
+TELL = {
+    "accepted": "您反映的事项（{ticket}）已受理，将在 {due} 前办结（条例第三十四条）。发送 /status {ticket} 可随时查询。",
+    "rejected": "您反映的事项（{ticket}）不予受理。理由：{reason}{where}如有疑问，可以拨打 12345 咨询。",
+    "assigned": "您反映的事项（{ticket}）已转交 {department} 办理。",
+    "started": "{department} 已开始办理您反映的事项（{ticket}）。",
+    "replied": "关于您反映的事项（{ticket}），工作人员回复：\n{text}",
+    "extended": "您反映的事项（{ticket}）情况较复杂，办理期限延长 {days} 日至 {due}。延期理由：{reason}（条例第三十四条）",
+    "concluded": (
+        "您反映的事项（{ticket}）已办结。\n处理意见：{opinion}\n{text}\n依据：{basis}\n"
+        "如对处理意见不服，可以在收到之日起 30 日内（{review_due} 前）请求上一级机关复查（条例第三十五条）。\n"
+        "请您对办理结果评价："
+    ),
+    "review_requested": "已收到您对 {ticket} 的复查请求，复查机关将在 {due} 前提出复查意见并书面答复（条例第三十五条）。",
+    "reviewed": (
+        "您反映的事项（{ticket}）复查意见：{opinion}\n{text}\n"
+        "如对复查意见不服，可以在收到之日起 30 日内（{review_due} 前）请求复核（条例第三十六条）。"
+    ),
+    "re_examination_requested": "已收到您对 {ticket} 的复核请求，复核机关将在 {due} 前提出复核意见（条例第三十六条）。",
+    "re_examined": (
+        "您反映的事项（{ticket}）复核意见：{opinion}\n{text}\n"
+        "复核为最终意见；以同一事实和理由再提出的，各级机关不再受理（条例第三十六条）。"
+    ),
+    "closed": "您反映的事项（{ticket}）已终结。感谢您的反映。",
+}
+SATISFACTION_BUTTONS = [
+    [
+        {"label": "满意", "data": "sat:{ticket}:满意"},
+        {"label": "基本满意", "data": "sat:{ticket}:基本满意"},
+        {"label": "不满意", "data": "sat:{ticket}:不满意"},
+    ]
+]
+REVIEW_BUTTON = [[{"label": "申请复查", "data": "rev:{ticket}"}]]
+# ─────────────────────────────────────────────────────────────────────────────
+
+OPINIONS = ("支持", "解释说明", "不予支持")  # 条例第三十二条
+ACTIONS = (
+    "accept",
+    "reject",
+    "assign",
+    "return",
+    "start",
+    "reply",
+    "extend",
+    "conclude",
+    "request_review",
+    "request_re_examination",
+    "close",
+)
+_ACCEPTABLE = {S.REGISTERED, S.ROUTED}
+_WORKING = {S.ACCEPTED, S.ROUTED, S.IN_PROGRESS}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    case: Case
+    told: bool  # a message to the citizen went into the outbox
+
+
+def _date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def base_conclude_due(case: Case) -> date | None:
+    return period_end(case.accepted_on, days=CONCLUDE_DAYS) if case.accepted_on else None
+
+
+def current_due(case: Case) -> date | None:
+    """The deadline staff work to in the case's present status (the queues sort by it)."""
+    status = S(case.status)
+    if status is S.REGISTERED:
+        return case.accept_due
+    if status in _WORKING:
+        return case.conclude_due if case.accepted_on else case.accept_due
+    if status in (S.REVIEW, S.RE_EXAMINATION):
+        return case.review_due
+    return None
+
+
+async def act(
+    session: AsyncSession, case: Case, viewer: Viewer, action: str, params: dict[str, Any], today: date
+) -> Outcome:
+    """Apply one action. Raises Forbidden (role), Conflict (status) or Invalid (input)."""
+    if action not in ACTIONS:
+        raise Invalid(f"未知的操作：{action}")
+    if not viewer.can_see(case):
+        raise Forbidden("无权处理此件")
+    if not viewer.may(action):
+        raise Forbidden("您的角色不能执行此操作")
+    status = S(case.status)
+    note = _text(params, "note") or _text(params, "reason")
+    tell: str | None = None
+    buttons: list | None = None
+    data: dict[str, Any] = {}
+    kind = {
+        "accept": "accepted",
+        "reject": "rejected",
+        "assign": "assigned",
+        "return": "triage",
+        "start": "started",
+        "reply": "replied",
+        "extend": "extended",
+        "conclude": "concluded",
+        "close": "closed",
+    }.get(action, action)
+
+    if action == "accept":
+        _require(status in _ACCEPTABLE and case.accepted_on is None, "只有尚未受理的登记件可以受理")
+        case.accepted_on = today
+        case.conclude_due = base_conclude_due(case)
+        case.status = S.ACCEPTED if status is S.REGISTERED else S.ROUTED
+        tell = TELL["accepted"].format(ticket=case.ticket, due=_date(case.conclude_due or today))
+    elif action == "reject":
+        _require(status in _ACCEPTABLE and case.accepted_on is None, "只有尚未受理的登记件可以不予受理")
+        reason = _required(params, "reason", "请写明不予受理的理由")
+        where = _text(params, "where")
+        case.status = S.REJECTED
+        data["where"] = where
+        tell = TELL["rejected"].format(
+            ticket=case.ticket, reason=reason, where=f"。可以这样办理：{where}。" if where else "。"
+        )
+    elif action in ("assign", "return"):
+        _require(status in (S.REGISTERED, S.ACCEPTED, S.ROUTED, S.IN_PROGRESS), "已办结的件不能再转送")
+        if action == "return":
+            _required(params, "reason", "请写明退回分办的理由")
+            data["from_department"] = case.department_id
+            case.department_id = None
+            case.needs_triage = True
+        else:
+            department = await session.get(Department, _required(params, "department", "请选择部门"))
+            if department is None or not department.active:
+                raise Invalid("没有这个部门")
+            await _record_correction(session, case, department, viewer)
+            data.update(from_department=case.department_id, department=department.id, category=department.category)
+            case.department_id, case.category, case.needs_triage = department.id, department.category, False
+            if status in (S.REGISTERED, S.ACCEPTED):
+                case.status = S.ROUTED
+            tell = TELL["assigned"].format(ticket=case.ticket, department=department.name)
+    elif action == "start":
+        _require(status in (S.ACCEPTED, S.ROUTED), "请先受理，再开始办理")
+        _require(case.accepted_on is not None, "请先受理，再开始办理")
+        _require(case.department_id is not None, "请先转送到责任部门")
+        case.status = S.IN_PROGRESS
+        department = await session.get(Department, case.department_id)
+        tell = TELL["started"].format(ticket=case.ticket, department=department.name if department else "责任部门")
+    elif action == "reply":
+        _require(status not in (S.REJECTED, S.CLOSED, S.MERGED), "此件已结束")
+        text = _required(params, "text", "请填写回复内容")
+        note = text
+        tell = TELL["replied"].format(ticket=case.ticket, text=text)
+    elif action == "extend":
+        _require(status in _WORKING and case.accepted_on is not None, "只有受理后、办结前可以延期")
+        days = _int(params, "days")
+        reason = _required(params, "reason", "请写明延期理由（条例第三十四条：须告知信访人）")
+        _require(
+            1 <= days <= MAX_EXTENSION_DAYS - case.extension_days,
+            f"延期累计不得超过 {MAX_EXTENSION_DAYS} 日（已延期 {case.extension_days} 日）",
+            invalid=True,
+        )
+        case.extension_days += days
+        base = base_conclude_due(case)
+        assert base is not None
+        case.conclude_due = period_end(base, days=case.extension_days)
+        data.update(days=days, due=case.conclude_due.isoformat())
+        tell = TELL["extended"].format(ticket=case.ticket, days=days, due=_date(case.conclude_due), reason=reason)
+    elif action == "conclude":
+        opinion = _required(params, "opinion", "请选择处理意见")
+        if opinion not in OPINIONS:
+            raise Invalid("处理意见应为：支持、解释说明或不予支持（条例第三十二条）")
+        text = _required(params, "text", "请填写处理意见书的内容")
+        basis = _required(params, "basis", "请写明法律法规或政策依据（条例第三十二条）")
+        data.update(opinion=opinion, basis=basis)
+        note = text
+        if status is S.RE_EXAMINATION:
+            kind = "re_examined"
+            case.status, case.review_stage = S.CLOSED, 2
+            tell = TELL["re_examined"].format(ticket=case.ticket, opinion=opinion, text=text)
+        else:
+            _require(status in _WORKING or status is S.REVIEW, "当前状态不能办结")
+            _require(case.accepted_on is not None, "请先受理")
+            if status is S.REVIEW:
+                kind, case.review_stage = "reviewed", 1
+            case.status = S.CONCLUDED
+            case.concluded_on = case.answer_received_on = today
+            case.review_request_due = period_end(today, days=REVIEW_REQUEST_DAYS)
+            template = TELL["reviewed"] if kind == "reviewed" else TELL["concluded"]
+            tell = template.format(
+                ticket=case.ticket, opinion=opinion, text=text, basis=basis, review_due=_date(case.review_request_due)
+            )
+            if kind == "concluded":
+                buttons = [
+                    [{**b, "data": b["data"].format(ticket=case.ticket)} for b in row] for row in SATISFACTION_BUTTONS
+                ]
+                buttons += [[{**b, "data": b["data"].format(ticket=case.ticket)} for b in row] for row in REVIEW_BUTTON]
+        case.opinion, case.opinion_text = opinion, text
+    elif action in ("request_review", "request_re_examination"):
+        await request_review(session, case, viewer.actor, today, re_examination=action == "request_re_examination")
+        case.due_on = current_due(case)
+        return Outcome(case, True)
+    elif action == "close":
+        _require(status is S.CONCLUDED, "只有已办结的件可以终结")
+        case.status = S.CLOSED
+        tell = TELL["closed"].format(ticket=case.ticket)
+
+    case.due_on = current_due(case)
+    case.updated_at = utcnow()
+    await events.record(session, case, viewer.actor, kind, note, **data)
+    told = bool(tell) and await outbox.notify_citizen(session, case.citizen_id, tell or "", case.id, buttons)
+    return Outcome(case, told)
+
+
+async def request_review(
+    session: AsyncSession, case: Case, actor: str, today: date, *, re_examination: bool = False
+) -> None:
+    """复查 (条例第三十五条) or 复核 (第三十六条) within 30 日 of the written answer."""
+    status = S(case.status)
+    if re_examination:
+        _require(status is S.CONCLUDED and case.review_stage == 1, "复核只能在复查意见作出后请求")
+    else:
+        _require(status is S.CONCLUDED and case.review_stage == 0, "复查只能对已办结、尚未复查的件请求")
+    if case.review_request_due and today > case.review_request_due:
+        raise Conflict(f"请求期限已于 {_date(case.review_request_due)} 届满")
+    case.status = S.RE_EXAMINATION if re_examination else S.REVIEW
+    case.review_due = period_end(today, days=REVIEW_ANSWER_DAYS)
+    case.due_on = case.review_due
+    kind = "re_examination_requested" if re_examination else "review_requested"
+    await events.record(session, case, actor, kind, due=case.review_due.isoformat())
+    await outbox.notify_citizen(
+        session, case.citizen_id, TELL[kind].format(ticket=case.ticket, due=_date(case.review_due)), case.id
+    )
+
+
+async def _record_correction(session: AsyncSession, case: Case, department: Department, viewer: Viewer) -> None:
+    """A re-routing away from what the keywords decided is a labelled example to learn from."""
+    if case.department_id == department.id:
+        return
+    session.add(
+        RoutingCorrection(
+            case_id=case.id,
+            from_category=case.category,
+            to_category=department.category,
+            from_department=case.department_id,
+            to_department=department.id,
+            keywords=list(case.routing_keywords or []),
+            staff=viewer.username,
+        )
+    )
+
+
+def _text(params: dict[str, Any], key: str) -> str:
+    value = params.get(key)
+    return value.strip()[:4000] if isinstance(value, str) else ""
+
+
+def _required(params: dict[str, Any], key: str, message: str) -> str:
+    value = _text(params, key)
+    if not value:
+        raise Invalid(message)
+    return value
+
+
+def _int(params: dict[str, Any], key: str) -> int:
+    try:
+        return int(str(params.get(key, "")).strip())
+    except ValueError:
+        raise Invalid(f"{key} 应为整数") from None
+
+
+def _require(condition: bool, message: str, *, invalid: bool = False) -> None:
+    if not condition:
+        raise (Invalid if invalid else Conflict)(message)
