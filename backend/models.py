@@ -397,3 +397,77 @@ class ReferenceReply(Base):
     detail: Mapped[str] = mapped_column(Text)
     reply: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Subscription(Base):
+    """A citizen's opt-in to a topic of outreach messages (one tap to leave)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("citizen_id", "topic"),
+        Index("ix_subscriptions_topic_active", "topic", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"))
+    topic: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(64), default="")  # e.g. c_12: the QR code of campaign 12
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Campaign(Base):
+    """An outreach message (or quiz) to the subscribers of a topic, at a time."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (Index("ix_campaigns_status_send_at", "status", "send_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(String(32))  # None: every subscriber
+    kind: Mapped[str] = mapped_column(String(16), default="message")  # message / quiz
+    buttons: Mapped[list[Any]] = mapped_column(default=list)  # rows of {"label", "url"|"data"}
+    quiz: Mapped[dict[str, Any]] = mapped_column(default=dict)  # question, options, answer, explain, article
+    send_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")  # draft/scheduled/sending/done/cancelled
+    created_by: Mapped[str] = mapped_column(String(64))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None]
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(Base):
+    """One recipient of one campaign: the persistent send queue (sent at most once)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "citizen_id"),
+        Index("ix_deliveries_queue", "status", "id"),
+        Index("ix_deliveries_campaign_status", "campaign_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/sending/sent/failed/blocked
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(256))
+
+
+class QuizAnswer(Base):
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("campaign_id", "citizen_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"))
+    choice: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,7 +21,7 @@ from handlers import Assistant, Services
 from knowledge import load_knowledge
 from nlp import Engine
 
-from . import public_api, webchat, workers
+from . import campaign_worker, public_api, webchat, workers
 from .config import Config
 from .http import errors_middleware, security_headers_middleware
 from .keys import ASSISTANT, CONFIG, DATABASE, ENGINE, STORE
@@ -91,6 +91,7 @@ def build_staff_context(config: Config, engine: Engine, store: Store) -> staff_w
         words=lambda text: engine.segmenter.words(text),
         channel_names={c.id: c.name for c in engine.knowledge.channels.values()},
         secure_cookies=config.secure_cookies,
+        knowledge=engine.knowledge,
     )
 
 
@@ -120,4 +121,5 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None) ->
     webchat.setup(app)
     staff_web.setup(app)
     telegram_runtime.setup(app, config)
+    app.cleanup_ctx.append(campaign_worker.campaign_context)
     return app

@@ -16,7 +16,7 @@ from backend.repo import citizens, dialogue, updates
 from backend.store import Store
 from nlp import normalize, truncate
 
-from . import chat, feedback, intake, qa, start, status, steering
+from . import chat, feedback, intake, qa, start, status, steering, subscriptions
 from .context import Context, DialogueState, Services
 from .router import Router, RouterSet
 from .types import Button, Incoming, Reply, rows
@@ -75,9 +75,9 @@ class Assistant:
         self.store = store
         self.services = services
         self.routers = RouterSet()
-        self.routers.include(
-            start.router, qa.router, intake.router, status.router, steering.router, feedback.router, *routers
-        )
+        # one router per feature, composed here
+        features = (start, qa, intake, status, steering, feedback, subscriptions)
+        self.routers.include(*(feature.router for feature in features), *routers)
         self._locks = KeyedLocks()
         self._failed: OrderedDict[str, Incoming] = OrderedDict()
 

@@ -15,6 +15,7 @@ from .errors import KnowledgeError
 from .faq import Citation, FaqEntry, load_faq
 from .laws import REGULATION, Article, Law, load_laws
 from .lexicon import Lexicon, load_lexicon
+from .outreach import Outreach, QuizItem, load_outreach
 
 __all__ = [
     "REGULATION",
@@ -28,6 +29,8 @@ __all__ = [
     "KnowledgeError",
     "Law",
     "Lexicon",
+    "Outreach",
+    "QuizItem",
     "Taxonomy",
     "load_knowledge",
 ]
@@ -40,6 +43,7 @@ class Knowledge:
     lexicon: Lexicon
     taxonomy: Taxonomy
     channels: dict[str, Channel]
+    outreach: Outreach
 
     @property
     def regulation(self) -> Law:
@@ -54,5 +58,10 @@ def load_knowledge() -> Knowledge:
     """Load and validate every data file; raises KnowledgeError naming the file and line."""
     laws = load_laws()
     return Knowledge(
-        laws=laws, faq=load_faq(laws), lexicon=load_lexicon(), taxonomy=load_taxonomy(), channels=load_channels(laws)
+        laws=laws,
+        faq=load_faq(laws),
+        lexicon=load_lexicon(),
+        taxonomy=load_taxonomy(),
+        channels=load_channels(laws),
+        outreach=load_outreach(laws[REGULATION]),
     )

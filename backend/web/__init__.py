@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import api, views
+from . import api, outreach, views
 from .context import STAFF, StaffContext
 from .security import PUBLIC_PATHS, THROTTLE, LoginThrottle
 
@@ -21,4 +21,5 @@ def setup(app: web.Application) -> None:
     app[THROTTLE] = LoginThrottle()
     app.add_routes(views.routes)
     app.add_routes(api.routes)
+    app.add_routes(outreach.routes)
     app.router.add_static("/staff/static/", path=str(views.STATIC), name="staff_static", append_version=False)

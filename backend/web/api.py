@@ -292,5 +292,28 @@ OPENAPI: dict[str, Any] = {
             )
         },
         "/api/v1/departments": {"get": _op("Departments cases can be routed to")},
+        "/api/v1/campaigns": {
+            "post": _op(
+                "Create an outreach campaign (no topic: every subscriber; no send_at: now)",
+                body={
+                    "type": "object",
+                    "required": ["title", "text"],
+                    "properties": {
+                        "title": {"type": "string"},
+                        "text": {"type": "string"},
+                        "topic": {"type": "string"},
+                        "send_at": {"type": "string", "format": "date-time"},
+                        "buttons": {"type": "array"},
+                        "quiz": {"type": "object"},
+                    },
+                },
+            )
+        },
+        "/api/v1/campaigns/{campaign_id}": {
+            "get": _op(
+                "Delivery counts of a campaign",
+                params=[{"name": "campaign_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            )
+        },
     },
 }

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from knowledge import Knowledge
+
 from ..reference import ReplyIndex
 from ..store import Store
 
@@ -21,6 +23,7 @@ class StaffContext:
     words: Callable[[str], list[str]]  # the jieba words of a text (search, similar replies)
     channel_names: dict[str, str]  # legal channel id → name (steering statistics, 不予受理 guidance)
     secure_cookies: bool = False  # set behind HTTPS
+    knowledge: Knowledge | None = None  # for generating the outreach series
     reply_index: ReplyIndex = field(default_factory=ReplyIndex)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
 

@@ -23,9 +23,12 @@ def staff_routes(app: web.Application) -> list[tuple[str, str]]:
             continue
         if path.startswith("/staff/static"):
             continue
-        concrete = re.sub(r"\{fmt[^}]*\}", "csv", path)
-        concrete = re.sub(r"\{ticket\}", "XF-20261125-0001", concrete)
-        concrete = re.sub(r"\{[^}]+\}", "1", concrete)
+        concrete = path
+        for name in re.findall(r"\{(\w+)\}", path):
+            # a parameter restricted to alternatives takes the first one: {fmt:(csv|xlsx)} → csv
+            group = re.search(rf"\(\?P<{name}>\((\w+)\|", info["pattern"].pattern) if "pattern" in info else None
+            value = group.group(1) if group else ("XF-20261125-0001" if name == "ticket" else "1")
+            concrete = concrete.replace(f"{{{name}}}", value)
         found.append((route.method, concrete))
     return found
 
