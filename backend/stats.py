@@ -95,7 +95,13 @@ def _bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 async def statistics(
-    session: AsyncSession, viewer: Viewer, start: date, end: date, tz: ZoneInfo, today: date
+    session: AsyncSession,
+    viewer: Viewer,
+    start: date,
+    end: date,
+    tz: ZoneInfo,
+    today: date,
+    topic_words: frozenset[str] = frozenset(),
 ) -> Statistics:
     stats = Statistics(start, end)
     lo, hi = _bounds(start, end, tz)
@@ -188,15 +194,22 @@ async def statistics(
         .group_by(Case.accused_department_id)
     )
     stats.most_accused = sorted(((names.get(k, k), n) for k, n in accused), key=lambda kv: -kv[1])[:10]
-    stats.hot_topics = await hot_topics(session, viewer, lo, hi)
+    stats.hot_topics = await hot_topics(session, viewer, lo, hi, topic_words)
     return stats
 
 
 async def hot_topics(
-    session: AsyncSession, viewer: Viewer, lo: datetime, hi: datetime, limit: int = 10
+    session: AsyncSession,
+    viewer: Viewer,
+    lo: datetime,
+    hi: datetime,
+    topic_words: frozenset[str] = frozenset(),
+    limit: int = 10,
 ) -> list[tuple[str, int, list[str]]]:
-    """Words many recent complaints share, weighed by how unusual they are overall (TF-IDF over
-    cases): each topic with how many cases mention it and a few of their numbers."""
+    """Subjects many complaints of the period share: words of the routing vocabulary (the
+    keywords that mean something in this domain — 噪音, 拆迁, 学位 — rather than 严重 or 影响),
+    weighed by how unusual they are over all cases; with how many cases mention each and a few
+    of their numbers. Without a vocabulary, any uncommon word of two characters or more."""
     recent = (
         await session.execute(
             scoped(select(Case.ticket, Case.search_text), viewer)
@@ -220,7 +233,7 @@ async def hot_topics(
     examples: dict[str, list[str]] = {}
     for ticket, text in recent:
         for word in set(text.split()):
-            if len(word) >= 2 and word not in _GENERIC and not word.isdigit():
+            if word in topic_words if topic_words else len(word) >= 2 and word not in _GENERIC and not word.isdigit():
                 counts[word] += 1
                 examples.setdefault(word, []).append(ticket)
     scored = sorted(

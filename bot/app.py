@@ -92,7 +92,19 @@ def build_staff_context(config: Config, engine: Engine, store: Store) -> staff_w
         channel_names={c.id: c.name for c in engine.knowledge.channels.values()},
         secure_cookies=config.secure_cookies,
         knowledge=engine.knowledge,
+        topic_words=topic_vocabulary(engine),
     )
+
+
+def topic_vocabulary(engine: Engine, min_weight: float = 1.5) -> frozenset[str]:
+    """The strong routing keywords, learned and curated: the words hot topics are made of."""
+    taxonomy = engine.knowledge.taxonomy
+    words = {w for weights in taxonomy.learned.values() for w, v in weights.items() if v >= min_weight}
+    for category in taxonomy.categories:
+        words.update(w for w, v in category.keywords.items() if v >= min_weight)
+        for department in category.departments:
+            words.update(w for w, v in department.keywords.items() if v >= min_weight)
+    return frozenset(words)
 
 
 async def _assistant(app: web.Application) -> AsyncIterator[None]:

@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     routing.add_argument("action", choices=["learn"])
     routing.add_argument("file", type=Path, help="带标注的 CSV（text,label）")
     routing.add_argument("--out", type=Path, help="写到哪里（默认 knowledge/data/routing_keywords.toml）")
+    routing.add_argument(
+        "--with-corrections", action="store_true", help="同时学习工作人员改派过的案件（数据库中的纠正记录）"
+    )
     return parser
 
 

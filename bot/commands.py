@@ -115,14 +115,46 @@ def routing_learn(args: argparse.Namespace, config: Config) -> int:
     except (LabelledFileError, FileNotFoundError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
+    source = args.file.name
+    if args.with_corrections:
+        corrected = run_async_value(routing_corrections(config))
+        texts += [t for t, _ in corrected]
+        labels += [label for _, label in corrected]
+        source += f" + {len(corrected)} 条工作人员改派纠正"
     engine = build_engine(config)
-    table = learn_keyword_table([r["text"] for r in rows], [r["label"] for r in rows], engine.segmenter)
+    table = learn_keyword_table(texts, labels, engine.segmenter)
     out = args.out or Path(__file__).resolve().parents[1] / "knowledge" / "data" / "routing_keywords.toml"
     write_keyword_table(
-        out, table, source=args.file.name, examples=len(rows), title_weight=engine.knowledge.taxonomy.title_weight
+        out, table, source=source, examples=len(texts), title_weight=engine.knowledge.taxonomy.title_weight
     )
     print(f"已写入 {out}：{sum(len(v) for v in table.values())} 个关键词，{len(table)} 个分类。请审阅后提交。")
     return 0
+
+
+async def routing_corrections(config: Config) -> list[tuple[str, str]]:
+    """(title + text, corrected category) of every case staff re-routed: labelled examples."""
+    from sqlalchemy import select
+
+    from backend.models import Case, RoutingCorrection
+
+    db = Database(config.database_url)
+    try:
+        await db.upgrade()
+        async with db.session() as session:
+            rows = await session.execute(
+                select(Case.summary, Case.facts, Case.request, RoutingCorrection.to_category)
+                .join(RoutingCorrection, RoutingCorrection.case_id == Case.id)
+                .order_by(RoutingCorrection.id)
+            )
+            latest = {f"{s}\n{f} {r}": c for s, f, r, c in rows}  # the last correction of a case wins
+        return list(latest.items())
+    finally:
+        await db.dispose()
+
+
+def run_async_value(coro):  # type: ignore[no-untyped-def]
+    return asyncio.run(coro)
 
 
 @command("staff add")

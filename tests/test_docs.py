@@ -31,3 +31,22 @@ def test_documented_commands_parse() -> None:
         ["staff", "add", "li", "--role", "officer", "--department", "d"],
     ):
         parser.parse_args(argv)
+
+
+def test_every_command_in_the_readme_table_exists() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    parser = build_parser()
+    for line in re.findall(r"^\| `xinfang ([^`]+)`", readme, re.M):
+        argv = line.replace("\\|", "|").split()
+        words = [w for w in argv if re.fullmatch(r"[a-z]+", w)]  # the sub-commands, not the placeholders
+        if words[:2] == ["staff", "add"]:
+            words = ["staff", "add", "someone", "--role", "admin"]
+        elif words and words[0] in ("eval", "routing"):
+            words = [*words, "f.csv"]
+        parser.parse_args(words)
+
+
+def test_every_benchmark_in_the_readme_exists() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    for name in re.findall(r"bench\.(\w+)", readme):
+        assert (REPO / "bench" / f"{name}.py").exists(), name

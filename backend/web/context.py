@@ -24,6 +24,7 @@ class StaffContext:
     channel_names: dict[str, str]  # legal channel id → name (steering statistics, 不予受理 guidance)
     secure_cookies: bool = False  # set behind HTTPS
     knowledge: Knowledge | None = None  # for generating the outreach series
+    topic_words: frozenset[str] = frozenset()  # domain keywords: what 热点问题 are made of
     reply_index: ReplyIndex = field(default_factory=ReplyIndex)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
 

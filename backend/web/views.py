@@ -352,7 +352,7 @@ async def stats_page(request: web.Request) -> web.Response:
     if "from" not in request.query and "month" not in request.query:
         start, end = today - timedelta(days=365), today
     async with context.store.unit() as uow:
-        figures = await stats.statistics(uow.session, viewer, start, end, context.timezone, today)
+        figures = await stats.statistics(uow.session, viewer, start, end, context.timezone, today, context.topic_words)
     steered = [(context.channel_names.get(c, c), n) for c, n in figures.steered]
     return render(request, "stats.html", s=figures, steered=steered)
 
@@ -368,7 +368,7 @@ async def report_page(request: web.Request) -> web.Response:
         last = today.replace(day=1) - timedelta(days=1)
         start, end = last.replace(day=1), last
     async with context.store.unit() as uow:
-        figures = await stats.statistics(uow.session, viewer, start, end, context.timezone, today)
+        figures = await stats.statistics(uow.session, viewer, start, end, context.timezone, today, context.topic_words)
     steered = [(context.channel_names.get(c, c), n) for c, n in figures.steered]
     return render(request, "report.html", s=figures, steered=steered, generated=context.now())
 
