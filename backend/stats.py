@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth import Viewer
-from .models import Case, CaseEvent, CaseStatus, Department, Guidance
+from .models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, Department, Guidance
 from .queries import scoped
 
 _GENERIC = frozenset(
@@ -171,19 +171,7 @@ async def statistics(
         await session.scalar(
             scoped(select(func.count(Case.id)), viewer).where(
                 Case.due_on < today,
-                Case.status.in_(
-                    [
-                        s.value
-                        for s in (
-                            CaseStatus.REGISTERED,
-                            CaseStatus.ACCEPTED,
-                            CaseStatus.ROUTED,
-                            CaseStatus.IN_PROGRESS,
-                            CaseStatus.REVIEW,
-                            CaseStatus.RE_EXAMINATION,
-                        )
-                    ]
-                ),
+                Case.status.in_([s.value for s in OPEN_STATUSES]),
             )
         )
         or 0

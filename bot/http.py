@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import OrderedDict
@@ -10,6 +9,18 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+
+from backend.web.jsonio import json_response, read_json
+
+__all__ = [
+    "RateLimiter",
+    "check_rate",
+    "errors_middleware",
+    "json_error",
+    "json_response",
+    "read_json",
+    "security_headers_middleware",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,31 +45,7 @@ _STATUS_CODES = {
 
 def json_error(status: int, message: str, code: str | None = None, **extra: Any) -> web.Response:
     body = {"error": {"code": code or _STATUS_CODES.get(status, "error"), "message": message, **extra}}
-    return web.json_response(body, status=status, dumps=_dumps)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def json_response(value: Any, status: int = 200) -> web.Response:
-    return web.json_response(value, status=status, dumps=_dumps)
-
-
-async def read_json(request: web.Request, max_bytes: int = 64 * 1024) -> dict[str, Any]:
-    """The request's JSON object, or an HTTP error the middleware renders as JSON."""
-    if request.content_length is not None and request.content_length > max_bytes:
-        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=request.content_length)
-    raw = await request.content.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=len(raw))
-    try:
-        value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise web.HTTPBadRequest(text="请求体不是合法的 JSON") from None
-    if not isinstance(value, dict):
-        raise web.HTTPBadRequest(text="请求体应为 JSON 对象")
-    return value
+    return json_response(body, status)
 
 
 @web.middleware

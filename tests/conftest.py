@@ -17,6 +17,7 @@ from handlers import Assistant
 from knowledge import load_knowledge
 from nlp import Engine
 from tests.auxil import postgres
+from tests.auxil.bot_api import TOKEN, BotApiStandIn
 
 
 @pytest.fixture(scope="session")
@@ -82,3 +83,20 @@ def assistant(config: Config, engine: Engine, store: Store) -> Assistant:
 @pytest.fixture
 async def client(aiohttp_client, config: Config, engine: Engine) -> TestClient:  # type: ignore[no-untyped-def]
     return await aiohttp_client(create_app(config, engine=engine))
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[BotApiStandIn]:
+    """The Bot API stand-in, on a free local port."""
+    api = BotApiStandIn()
+    await api.start()
+    yield api
+    await api.close()
+
+
+@pytest.fixture
+def telegram_config(config: Config, telegram: BotApiStandIn) -> Config:
+    """The test config, with the bot pointed at the stand-in (short long-polls: quick shutdown)."""
+    return config.model_copy(
+        update={"telegram_bot_token": TOKEN, "telegram_api_base_url": telegram.base_url, "telegram_poll_timeout": 1}
+    )

@@ -3,7 +3,6 @@ description. Errors are `{"error": {"code", "message"}}` like every other API ro
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
@@ -18,30 +17,17 @@ from ..queries import CaseFilter, case_for, list_cases
 from ..repo import departments as department_repo
 from ..repo import staff as staff_repo
 from .context import STAFF
+from .jsonio import json_response, read_json
 from .security import THROTTLE, VIEWER, staff_api
 from .views import HIDDEN, _record_pii_view, case_filter
 
 routes = web.RouteTableDef()
 
 
-def _json(value: Any, status: int = 200) -> web.Response:
-    return web.json_response(value, status=status, dumps=lambda v: json.dumps(v, ensure_ascii=False, default=str))
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(text="请求体不是合法的 JSON") from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="请求体应为 JSON 对象")
-    return body
-
-
 @routes.post("/api/v1/auth/token")
 async def token(request: web.Request) -> web.Response:
     context = request.app[STAFF]
-    body = await _body(request)
+    body = await read_json(request)
     username, password = str(body.get("username", "")).strip(), str(body.get("password", ""))
     keys = (f"ip:{request.remote}", f"user:{username}")
     throttle = request.app[THROTTLE]
@@ -55,7 +41,7 @@ async def token(request: web.Request) -> web.Response:
         throttle.failed(*keys)
         raise web.HTTPUnauthorized(text="账号或密码不正确")
     throttle.succeeded(username)
-    return _json({"token": issued, "token_type": "bearer", "expires_in": 12 * 3600})
+    return json_response({"token": issued, "token_type": "bearer", "expires_in": 12 * 3600})
 
 
 def case_summary(case: Case, viewer: Viewer) -> dict[str, Any]:
@@ -127,7 +113,7 @@ async def cases(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="per_page 应为整数") from None
     async with context.store.unit() as uow:
         rows, total = await list_cases(uow.session, viewer, f, context.today())
-    return _json(
+    return json_response(
         {"total": total, "page": f.page, "per_page": f.per_page, "cases": [case_summary(c, viewer) for c in rows]}
     )
 
@@ -144,14 +130,14 @@ async def case(request: web.Request) -> web.Response:
         identity = viewer.sees_identity(found)
         if identity:
             await _record_pii_view(uow.session, found, viewer, "API 读取案件")
-    return _json(case_detail(found, viewer))
+    return json_response(case_detail(found, viewer))
 
 
 @routes.post("/api/v1/cases/{ticket}/actions")
 @staff_api
 async def case_action(request: web.Request) -> web.Response:
     context, viewer = request.app[STAFF], request[VIEWER]
-    body = await _body(request)
+    body = await read_json(request)
     action = str(body.get("action", ""))
     params = {k: str(v) for k, v in body.items() if k != "action" and isinstance(v, str | int)}
     try:
@@ -167,7 +153,7 @@ async def case_action(request: web.Request) -> web.Response:
         raise web.HTTPConflict(text=str(exc)) from None
     except Invalid as exc:
         raise web.HTTPUnprocessableEntity(text=str(exc)) from None
-    return _json(result)
+    return json_response(result)
 
 
 @routes.get("/api/v1/departments")
@@ -175,12 +161,12 @@ async def case_action(request: web.Request) -> web.Response:
 async def departments(request: web.Request) -> web.Response:
     async with request.app[STAFF].store.unit() as uow:
         rows = await department_repo.all_active(uow.session)
-    return _json([{"id": d.id, "name": d.name, "category": d.category} for d in rows])
+    return json_response([{"id": d.id, "name": d.name, "category": d.category} for d in rows])
 
 
 @routes.get("/api/v1/openapi.json")
 async def openapi(_request: web.Request) -> web.Response:
-    return _json(OPENAPI)
+    return json_response(OPENAPI)
 
 
 _ERROR = {

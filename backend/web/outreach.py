@@ -3,7 +3,6 @@ follow delivery counts (with a progress bar while a campaign is in flight)."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +14,7 @@ from .. import campaigns
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Campaign, Subscription
 from .context import STAFF
+from .jsonio import json_response, read_json
 from .render import render
 from .security import VIEWER, staff_api, staff_page
 
@@ -43,12 +43,7 @@ def _when(value: Any, tz) -> datetime | None:  # type: ignore[no-untyped-def]
 async def api_create(request: web.Request) -> web.Response:
     _may_campaign(request)
     context = request.app[STAFF]
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(text="请求体不是合法的 JSON") from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="请求体应为 JSON 对象")
+    body = await read_json(request)
     try:
         async with context.store.unit() as uow:
             campaign = await campaigns.create(
@@ -64,7 +59,7 @@ async def api_create(request: web.Request) -> web.Response:
             result = {"id": campaign.id, "status": campaign.status, "send_at": campaign.send_at.isoformat()}
     except Invalid as exc:
         raise web.HTTPUnprocessableEntity(text=str(exc)) from None
-    return web.json_response(result, status=201, dumps=lambda v: json.dumps(v, ensure_ascii=False))
+    return json_response(result, 201)
 
 
 @routes.get("/api/v1/campaigns/{campaign_id}")
@@ -77,7 +72,7 @@ async def api_counts(request: web.Request) -> web.Response:
             result = await campaigns.counts(uow.session, int(raw) if raw.isdigit() else -1)
     except NotFound:
         raise web.HTTPNotFound(text="没有这个推送") from None
-    return web.json_response(result, dumps=lambda v: json.dumps(v, ensure_ascii=False))
+    return json_response(result)
 
 
 @routes.get("/staff/campaigns")

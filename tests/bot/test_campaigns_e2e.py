@@ -3,30 +3,14 @@ Bot API stand-in, a quiz answered by tapping, the counts read back."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.app import create_app
-from tests.auxil.bot_api import TOKEN, BotApiStandIn
 from tests.auxil.staff import a_staff, api_token
 
 
-@pytest.fixture
-async def telegram() -> AsyncIterator[BotApiStandIn]:
-    api = BotApiStandIn()
-    await api.start()
-    yield api
-    await api.close()
-
-
-async def test_subscribe_receive_answer_and_count(telegram, aiohttp_client, config, engine) -> None:  # type: ignore[no-untyped-def]
+async def test_subscribe_receive_answer_and_count(telegram, aiohttp_client, telegram_config, engine) -> None:  # type: ignore[no-untyped-def]
     from bot.keys import STORE
 
-    config = config.model_copy(
-        update={"telegram_bot_token": TOKEN, "telegram_api_base_url": telegram.base_url, "telegram_poll_timeout": 1}
-    )
-    client = await aiohttp_client(create_app(config, engine=engine))
+    client = await aiohttp_client(create_app(telegram_config, engine=engine))
     await a_staff(client.server.app[STORE], "disp", "dispatcher")
     for user in (701, 702, 703):
         telegram.push_message(user, "/start c_1")

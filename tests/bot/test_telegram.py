@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
 from backend.models import Attachment, Case, Citizen
 from bot.app import create_app
-from tests.auxil.bot_api import TOKEN, BotApiStandIn
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 500
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[BotApiStandIn]:
-    api = BotApiStandIn()
-    await api.start()
-    yield api
-    await api.close()
-
-
-@pytest.fixture
-async def bot(telegram, aiohttp_server, config, engine):  # type: ignore[no-untyped-def]
+async def bot(telegram, aiohttp_server, telegram_config, engine):  # type: ignore[no-untyped-def]
     # `telegram` first: it is torn down last, after the bot has stopped polling it
-    config = config.model_copy(
-        update={"telegram_bot_token": TOKEN, "telegram_api_base_url": telegram.base_url, "telegram_poll_timeout": 1}
-    )
-    app = create_app(config, engine=engine)
+    app = create_app(telegram_config, engine=engine)
     await aiohttp_server(app)  # starts the app: migrations, engine, Telegram polling
     return app
 
@@ -191,17 +177,8 @@ async def test_many_users_at_once_each_answered_exactly_once(bot, telegram) -> N
 
 
 @pytest.fixture
-async def slow_bot(telegram, aiohttp_server, config, engine):  # type: ignore[no-untyped-def]
-    config = config.model_copy(
-        update={
-            "telegram_bot_token": TOKEN,
-            "telegram_api_base_url": telegram.base_url,
-            "telegram_poll_timeout": 1,
-            "flood_rate": 10.0,
-            "flood_burst": 3,
-        }
-    )
-    app = create_app(config, engine=engine)
+async def slow_bot(telegram, aiohttp_server, telegram_config, engine):  # type: ignore[no-untyped-def]
+    app = create_app(telegram_config.model_copy(update={"flood_rate": 10.0, "flood_burst": 3}), engine=engine)
     await aiohttp_server(app)
     return app
 

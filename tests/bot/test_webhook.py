@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.app import create_app
 from bot.telegram.runtime import SECRET_HEADER, webhook_secret
-from tests.auxil.bot_api import TOKEN, BotApiStandIn
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[BotApiStandIn]:
-    api = BotApiStandIn()
-    await api.start()
-    yield api
-    await api.close()
 
 
 def update(user: int, text: str, update_id: int) -> dict:
@@ -32,14 +19,10 @@ def update(user: int, text: str, update_id: int) -> dict:
     }
 
 
-async def test_webhook_checks_the_secret_and_processes_updates(telegram, aiohttp_client, config, engine) -> None:  # type: ignore[no-untyped-def]
-    config = config.model_copy(
-        update={
-            "telegram_bot_token": TOKEN,
-            "telegram_api_base_url": telegram.base_url,
-            "telegram_webhook_url": "https://bot.example.org/telegram/hook",
-        }
-    )
+async def test_webhook_checks_the_secret_and_processes_updates(
+    telegram, aiohttp_client, telegram_config, engine
+) -> None:  # type: ignore[no-untyped-def]
+    config = telegram_config.model_copy(update={"telegram_webhook_url": "https://bot.example.org/telegram/hook"})
     client = await aiohttp_client(create_app(config, engine=engine))
     secret = webhook_secret(config)
     assert telegram.webhook == {"url": "https://bot.example.org/telegram/hook", "secret_token": secret}

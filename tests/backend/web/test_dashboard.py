@@ -82,7 +82,10 @@ async def test_stats_and_monthly_report_render(client, store) -> None:  # type: 
         await a_case(store, await a_citizen(store), words=["小区", "路灯", "漏电", "危险"])
     await log_in(client, "disp")
     stats = await (await client.get("/staff/stats")).text()
-    assert "按期办结率" in stats and "<svg" in stats and "热点问题" in stats and "漏电" in stats
+    assert "按期办结率" in stats and "<svg" in stats and "热点问题" in stats
+    hot = stats[stats.index("热点问题") :]
+    assert "<td>路灯</td><td>4</td>" in hot  # a domain keyword shared by all four
+    assert "<td>危险</td>" not in hot  # an everyday word is not a topic
     report = await (await client.get("/staff/report?month=2026-11")).text()
     for section in ("一、信访事项的数据统计", "二、转送、交办、督办情况", "三、提出改进工作", "四、其他应当报告的事项"):
         assert section in report
