@@ -25,7 +25,6 @@ from .errors import Conflict, Invalid, NotFound
 from .models import Campaign, Citizen, Delivery, QuizAnswer, Subscription, utcnow
 
 TOPICS = {"daily_article": "条例每日一条", "quiz": "知识问答", "policy": "政策解读", "guide": "办事指南"}
-CAMPAIGN_STATUSES = ("draft", "scheduled", "sending", "done", "cancelled")
 INTERRUPTED = "interrupted: not sent again (at most once)"
 
 

@@ -38,10 +38,6 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def is_postgres(url: str) -> bool:
-    return make_url(url).get_backend_name() == "postgresql"
-
-
 class Database:
     """Engine + session factory. `async with db.session() as s` is one unit of work."""
 
@@ -62,10 +58,6 @@ class Database:
         if is_sqlite(url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -17,7 +17,6 @@ class UnitOfWork:
     """One transaction. Handlers pass `session` to the repository functions in backend.repo."""
 
     session: AsyncSession
-    dialect: str
 
 
 class Store:
@@ -32,4 +31,4 @@ class Store:
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[UnitOfWork]:
         async with self.db.session() as session:
-            yield UnitOfWork(session, self.db.dialect)
+            yield UnitOfWork(session)

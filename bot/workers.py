@@ -1,5 +1,5 @@
-"""Background work in the server process: linking 相似件, and (with transports) delivering the
-outbox. Each loop survives a database outage and simply tries again later."""
+"""Background work in the server process: linking 相似件, forgetting old update ids, and (with
+transports) delivering the outbox. Each loop survives a database outage and tries again later."""
 
 from __future__ import annotations
 
@@ -7,15 +7,22 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 
 from aiohttp import web
 
 from backend.errors import StoreUnavailable
+from backend.repo import updates
 from backend.similar import link_pending
+from backend.store import Store
 
 from .keys import CONFIG, STORE
 
 log = logging.getLogger(__name__)
+
+# Telegram keeps an undelivered update for at most 24 hours; twice that is a safe margin.
+UPDATE_MEMORY = timedelta(days=2)
+PRUNE_EVERY = 3600.0
 
 
 async def repeat_forever(name: str, step: Callable[[], Awaitable[int]], idle: float = 2.0) -> None:
@@ -35,19 +42,39 @@ async def repeat_forever(name: str, step: Callable[[], Awaitable[int]], idle: fl
             await asyncio.sleep(delay)
 
 
-async def similar_cases(app: web.Application) -> AsyncIterator[None]:
+async def _store_loop(
+    app: web.Application, name: str, step: Callable[[Store], Awaitable[int]], idle: float
+) -> AsyncIterator[None]:
+    """A cleanup context running `step` in the background while the app serves (if workers run)."""
     if not app[CONFIG].run_workers:
         yield
         return
     store = app[STORE]
-
-    async def step() -> int:
-        async with store.unit() as uow:
-            return await link_pending(uow.session)
-
-    task = asyncio.create_task(repeat_forever("相似件关联", step))
+    task = asyncio.create_task(repeat_forever(name, lambda: step(store), idle))
     yield
     await stop(task)
+
+
+async def _link_similar(store: Store) -> int:
+    async with store.unit() as uow:
+        return await link_pending(uow.session)
+
+
+async def _forget_updates(store: Store) -> int:
+    # processed_updates only guards against re-delivery; without pruning it grows forever.
+    async with store.unit() as uow:
+        forgotten = await updates.forget_older_than(uow.session, UPDATE_MEMORY)
+    if forgotten:
+        log.info("已清理 %d 条过期的更新记录", forgotten)
+    return 0  # once per PRUNE_EVERY, whatever was done
+
+
+def similar_cases(app: web.Application) -> AsyncIterator[None]:
+    return _store_loop(app, "相似件关联", _link_similar, idle=2.0)
+
+
+def forget_old_updates(app: web.Application) -> AsyncIterator[None]:
+    return _store_loop(app, "更新记录清理", _forget_updates, idle=PRUNE_EVERY)
 
 
 async def stop(task: asyncio.Task) -> None:

@@ -12,13 +12,6 @@ from ..errors import NotFound
 from ..models import OPEN_STATUSES, Case, CaseLink
 
 
-async def by_ticket(session: AsyncSession, ticket: str) -> Case:
-    case = await session.scalar(select(Case).where(Case.ticket == ticket).options(selectinload(Case.department)))
-    if case is None:
-        raise NotFound(ticket)
-    return case
-
-
 async def citizens_case(session: AsyncSession, citizen_id: int, ticket: str) -> Case:
     """The case, if it is this citizen's. Someone else's number is NotFound, like a wrong one."""
     case = await session.scalar(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..models import Case, CaseEvent, utcnow
@@ -40,12 +39,6 @@ async def record(session: AsyncSession, case: Case, actor: str, kind: str, note:
     session.add(event)
     await session.flush()
     return event
-
-
-async def for_case(session: AsyncSession, case_id: int) -> list[CaseEvent]:
-    return list(
-        (await session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))).all()
-    )
 
 
 async def record_told(session: AsyncSession, case_id: int, channel: str) -> None:
