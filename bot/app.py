@@ -88,7 +88,7 @@ def build_staff_context(config: Config, engine: Engine, store: Store) -> staff_w
         store=store,
         secret=config.resolved_secret_key(),
         timezone=ZoneInfo(config.timezone),
-        words=lambda text: engine.segmenter.words(text),
+        words=engine.segmenter.words,
         channel_names={c.id: c.name for c in engine.knowledge.channels.values()},
         secure_cookies=config.secure_cookies,
         knowledge=engine.knowledge,

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from backend.errors import Conflict, Forbidden, Invalid, NotFound, StoreError, StoreUnavailable
 from backend.web.jsonio import json_response, read_json
 
 __all__ = [
@@ -43,14 +44,32 @@ _STATUS_CODES = {
 }
 
 
+# Domain errors an API handler lets through, as HTTP. NotFound's own text names internal ids, and
+# "not yours" must read exactly like "does not exist", so it gets one fixed message.
+_DOMAIN_STATUS: tuple[tuple[type[StoreError], int, str | None], ...] = (
+    (NotFound, 404, "未找到"),
+    (Forbidden, 403, None),
+    (Conflict, 409, None),
+    (Invalid, 422, None),
+    (StoreUnavailable, 503, "数据库暂时不可用，请稍后重试"),
+)
+
+
 def json_error(status: int, message: str, code: str | None = None, **extra: Any) -> web.Response:
     body = {"error": {"code": code or _STATUS_CODES.get(status, "error"), "message": message, **extra}}
     return json_response(body, status)
 
 
+def _domain_error(exc: Exception) -> web.Response | None:
+    for kind, status, message in _DOMAIN_STATUS:
+        if isinstance(exc, kind):
+            return json_error(status, message or str(exc))
+    return None
+
+
 @web.middleware
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """API paths answer errors as {"error": {...}}; nothing answers with a stack trace."""
+    """API paths answer errors, HTTP or domain, as {"error": {...}}; nothing answers with a stack trace."""
     is_api = request.path.startswith(JSON_PREFIXES)
     try:
         return await handler(request)
@@ -63,7 +82,10 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
             if header in exc.headers:
                 response.headers[header] = exc.headers[header]
         return response
-    except Exception:
+    except Exception as exc:
+        domain = _domain_error(exc) if is_api else None
+        if domain is not None:
+            return domain
         log.exception("unhandled error on %s %s", request.method, request.path)
         if is_api:
             return json_error(500, "服务器内部错误，请稍后再试")

@@ -53,11 +53,6 @@ async def ask(request: web.Request) -> web.Response:
     return json_response(body)
 
 
-def setup(app: web.Application) -> None:
-    app[RATE_LIMITER] = RateLimiter(app[CONFIG].api_rate_per_minute)
-    app.add_routes(routes)
-
-
 @routes.post("/api/v1/triage")
 async def triage(request: web.Request) -> web.Response:
     """What the assistant makes of a message: intent, routing (and, with steering, channel)."""
@@ -86,3 +81,8 @@ async def triage(request: web.Request) -> web.Response:
     if cut:
         body["truncated"] = True
     return json_response(body)
+
+
+def setup(app: web.Application) -> None:
+    app[RATE_LIMITER] = RateLimiter(app[CONFIG].api_rate_per_minute)
+    app.add_routes(routes)

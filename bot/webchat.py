@@ -7,6 +7,7 @@ the Telegram transport renders them. Staff replies reach the page through `GET /
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib import resources
 
@@ -58,9 +59,14 @@ async def _handle(request: web.Request, incoming: Incoming) -> web.Response:
     return json_response({"replies": render(replies)})
 
 
+@functools.cache
+def _page_html() -> str:
+    return (STATIC / "chat.html").read_text("utf-8")  # package data: read once, not per visit
+
+
 @routes.get("/")
 async def page(_request: web.Request) -> web.Response:
-    return web.Response(text=(STATIC / "chat.html").read_text("utf-8"), content_type="text/html", headers=NO_STORE)
+    return web.Response(text=_page_html(), content_type="text/html", headers=NO_STORE)
 
 
 @routes.post("/chat/api/send")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..models import Case, CaseEvent, utcnow
@@ -54,3 +56,16 @@ async def record_told(session: AsyncSession, case_id: int, channel: str) -> None
         )
     )
     await session.flush()
+
+
+async def record_pii_views(session: AsyncSession, case_ids: Sequence[int], actor: str, what: str) -> None:
+    """Every view of personal data is an audit event (条例第三十条 protects the complainant)."""
+    if case_ids:
+        at = utcnow()
+        await session.execute(
+            insert(CaseEvent),
+            [
+                {"case_id": i, "actor": actor, "kind": "viewed_pii", "note": what, "data": {}, "at": at}
+                for i in case_ids
+            ],
+        )

@@ -11,15 +11,15 @@ from nlp.pii import mask_phone
 
 from .. import workflow
 from ..auth import Viewer, issue
-from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..models import Case, CaseStatus
 from ..queries import CaseFilter, case_for, list_cases
 from ..repo import departments as department_repo
+from ..repo import events as event_repo
 from ..repo import staff as staff_repo
 from .context import STAFF
 from .jsonio import json_response, read_json
 from .security import THROTTLE, VIEWER, staff_api
-from .views import HIDDEN, _record_pii_view, case_filter
+from .views import HIDDEN, case_filter
 
 routes = web.RouteTableDef()
 
@@ -123,13 +123,10 @@ async def cases(request: web.Request) -> web.Response:
 async def case(request: web.Request) -> web.Response:
     context, viewer = request.app[STAFF], request[VIEWER]
     async with context.store.unit() as uow:
-        try:
-            found = await case_for(uow.session, viewer, request.match_info["ticket"])
-        except NotFound:
-            raise web.HTTPNotFound(text="未找到") from None
+        found = await case_for(uow.session, viewer, request.match_info["ticket"])
         identity = viewer.sees_identity(found)
         if identity:
-            await _record_pii_view(uow.session, found, viewer, "API 读取案件")
+            await event_repo.record_pii_views(uow.session, [found.id], viewer.actor, "API 读取案件")
     return json_response(case_detail(found, viewer))
 
 
@@ -140,19 +137,10 @@ async def case_action(request: web.Request) -> web.Response:
     body = await read_json(request)
     action = str(body.get("action", ""))
     params = {k: str(v) for k, v in body.items() if k != "action" and isinstance(v, str | int)}
-    try:
-        async with context.store.unit() as uow:
-            found = await case_for(uow.session, viewer, request.match_info["ticket"])
-            outcome = await workflow.act(uow.session, found, viewer, action, params, context.today())
-            result = {**case_summary(outcome.case, viewer), "citizen_told": outcome.told}
-    except NotFound:
-        raise web.HTTPNotFound(text="未找到") from None
-    except Forbidden as exc:
-        raise web.HTTPForbidden(text=str(exc)) from None
-    except Conflict as exc:
-        raise web.HTTPConflict(text=str(exc)) from None
-    except Invalid as exc:
-        raise web.HTTPUnprocessableEntity(text=str(exc)) from None
+    async with context.store.unit() as uow:  # domain errors become 404/403/409/422 in errors_middleware
+        found = await case_for(uow.session, viewer, request.match_info["ticket"])
+        outcome = await workflow.act(uow.session, found, viewer, action, params, context.today())
+        result = {**case_summary(outcome.case, viewer), "citizen_told": outcome.told}
     return json_response(result)
 
 

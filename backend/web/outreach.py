@@ -38,27 +38,29 @@ def _when(value: Any, tz) -> datetime | None:  # type: ignore[no-untyped-def]
     return when if when.tzinfo else when.replace(tzinfo=tz)
 
 
+def _campaign_id(request: web.Request) -> int:
+    raw = request.match_info["campaign_id"]
+    return int(raw) if raw.isdigit() else -1  # no campaign has it: NotFound, like any unknown id
+
+
 @routes.post("/api/v1/campaigns")
 @staff_api
 async def api_create(request: web.Request) -> web.Response:
     _may_campaign(request)
     context = request.app[STAFF]
     body = await read_json(request)
-    try:
-        async with context.store.unit() as uow:
-            campaign = await campaigns.create(
-                uow.session,
-                title=str(body.get("title", "")),
-                text=str(body.get("text", "")),
-                topic=body.get("topic") or None,
-                send_at=_when(body.get("send_at"), context.timezone),
-                buttons=body.get("buttons"),
-                quiz=body.get("quiz"),
-                created_by=request[VIEWER].username,
-            )
-            result = {"id": campaign.id, "status": campaign.status, "send_at": campaign.send_at.isoformat()}
-    except Invalid as exc:
-        raise web.HTTPUnprocessableEntity(text=str(exc)) from None
+    async with context.store.unit() as uow:
+        campaign = await campaigns.create(
+            uow.session,
+            title=str(body.get("title", "")),
+            text=str(body.get("text", "")),
+            topic=body.get("topic") or None,
+            send_at=_when(body.get("send_at"), context.timezone),
+            buttons=body.get("buttons"),
+            quiz=body.get("quiz"),
+            created_by=request[VIEWER].username,
+        )
+        result = {"id": campaign.id, "status": campaign.status, "send_at": campaign.send_at.isoformat()}
     return json_response(result, 201)
 
 
@@ -66,12 +68,8 @@ async def api_create(request: web.Request) -> web.Response:
 @staff_api
 async def api_counts(request: web.Request) -> web.Response:
     _may_campaign(request)
-    raw = request.match_info["campaign_id"]
-    try:
-        async with request.app[STAFF].store.unit() as uow:
-            result = await campaigns.counts(uow.session, int(raw) if raw.isdigit() else -1)
-    except NotFound:
-        raise web.HTTPNotFound(text="没有这个推送") from None
+    async with request.app[STAFF].store.unit() as uow:
+        result = await campaigns.counts(uow.session, _campaign_id(request))
     return json_response(result)
 
 
@@ -149,13 +147,13 @@ async def generate(request: web.Request) -> web.Response:
 @staff_page
 async def review(request: web.Request) -> web.Response:
     _may_campaign(request)
-    raw = request.match_info["campaign_id"]
+    campaign_id = _campaign_id(request)
     try:
         async with request.app[STAFF].store.unit() as uow:
             if request.match_info["action"] == "approve":
-                await campaigns.approve(uow.session, int(raw) if raw.isdigit() else -1, request[VIEWER].username)
+                await campaigns.approve(uow.session, campaign_id, request[VIEWER].username)
             else:
-                await campaigns.cancel(uow.session, int(raw) if raw.isdigit() else -1)
+                await campaigns.cancel(uow.session, campaign_id)
     except (NotFound, Conflict) as exc:
         raise web.HTTPFound(f"/staff/campaigns?error={quote(str(exc))}") from None
     raise web.HTTPFound("/staff/campaigns")

@@ -9,17 +9,18 @@ from importlib import resources
 from urllib.parse import quote
 
 from aiohttp import web
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from nlp.pii import mask_phone, redact_identity
 
 from .. import export, stats, workflow
 from ..auth import issue
 from ..errors import Conflict, Forbidden, Invalid, NotFound, StoreUnavailable
-from ..models import Attachment, Case, CaseEvent, Citizen, StaffRole, UrgentAlert, utcnow
+from ..models import Attachment, Case, Citizen, StaffRole, UrgentAlert, utcnow
 from ..queries import QUEUES, CaseFilter, case_for, list_cases, queue_counts
 from ..repo import cases as case_repo
 from ..repo import departments as department_repo
+from ..repo import events as event_repo
 from ..repo import staff as staff_repo
 from ..repo.events import EVENT_LABELS
 from .context import STAFF
@@ -177,13 +178,6 @@ async def cases_page(request: web.Request) -> web.Response:
 # ── one case ────────────────────────────────────────────────────────────────
 
 
-async def _record_pii_view(session, case: Case, viewer, what: str) -> None:  # type: ignore[no-untyped-def]
-    await session.execute(
-        insert(CaseEvent),
-        [{"case_id": case.id, "actor": viewer.actor, "kind": "viewed_pii", "note": what, "data": {}, "at": utcnow()}],
-    )
-
-
 @routes.get("/staff/cases/{ticket}")
 @staff_page
 async def case_page(request: web.Request) -> web.Response:
@@ -200,7 +194,7 @@ async def case_page(request: web.Request) -> web.Response:
             )
         identity = viewer.sees_identity(case)
         if identity:
-            await _record_pii_view(session, case, viewer, "查看案件页")
+            await event_repo.record_pii_views(session, [case.id], viewer.actor, "查看案件页")
         attachments = (
             await session.execute(
                 select(Attachment.id, Attachment.file_name, Attachment.size, Attachment.kind).where(
@@ -319,7 +313,7 @@ async def attachment(request: web.Request) -> web.StreamResponse:
         if row is None:
             raise web.HTTPNotFound(text="未找到")
         data = (await uow.session.execute(select(Attachment.data).where(Attachment.id == row.id))).scalar_one()
-        await _record_pii_view(uow.session, case, viewer, f"下载附件 {row.file_name}")
+        await event_repo.record_pii_views(uow.session, [case.id], viewer.actor, f"下载附件 {row.file_name}")
     headers = {
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.file_name)}",
         **NO_STORE,
@@ -383,20 +377,7 @@ async def export_ledger(request: web.Request) -> web.Response:
         tickets = [r[0] for r in rows if r[6] != export.HIDDEN]
         if tickets:  # every view of personal data is recorded, exports included
             ids = (await uow.session.scalars(select(Case.id).where(Case.ticket.in_(tickets)))).all()
-            await uow.session.execute(
-                insert(CaseEvent),
-                [
-                    {
-                        "case_id": i,
-                        "actor": viewer.actor,
-                        "kind": "viewed_pii",
-                        "note": "导出台账",
-                        "data": {},
-                        "at": utcnow(),
-                    }
-                    for i in ids
-                ],
-            )
+            await event_repo.record_pii_views(uow.session, ids, viewer.actor, "导出台账")
     stamp = f"{context.today():%Y%m%d}"
     if request.match_info["fmt"] == "csv":
         body, mime = export.to_csv(rows), "text/csv"
