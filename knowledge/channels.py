@@ -22,6 +22,7 @@ CHANNEL_IDS = (
     "court_procedure",
     "criminal_report",
     "discipline_report",
+    "state_compensation",
 )
 
 
