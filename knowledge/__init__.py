@@ -16,6 +16,7 @@ from .faq import Citation, FaqEntry, load_faq
 from .laws import REGULATION, Article, Law, load_laws
 from .lexicon import Lexicon, load_lexicon
 from .outreach import Outreach, QuizItem, load_outreach
+from .remedies import Remedies, load_remedies
 
 __all__ = [
     "REGULATION",
@@ -31,6 +32,7 @@ __all__ = [
     "Lexicon",
     "Outreach",
     "QuizItem",
+    "Remedies",
     "Taxonomy",
     "load_knowledge",
 ]
@@ -44,6 +46,7 @@ class Knowledge:
     taxonomy: Taxonomy
     channels: dict[str, Channel]
     outreach: Outreach
+    remedies: Remedies
 
     @property
     def regulation(self) -> Law:
@@ -64,4 +67,5 @@ def load_knowledge() -> Knowledge:
         taxonomy=load_taxonomy(),
         channels=load_channels(laws),
         outreach=load_outreach(laws[REGULATION]),
+        remedies=load_remedies(laws),
     )

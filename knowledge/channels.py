@@ -10,8 +10,10 @@ from typing import Any
 from .datafile import DataFile, load_toml, require_str, require_str_list
 from .faq import Citation
 from .laws import Law
+from .numerals import article_label
 
 CHANNELS_FILE = "channels.toml"
+_PART = re.compile(r"^(第[一二三四五六七八九十]+[款项])(、第[一二三四五六七八九十]+[款项])*$")
 CHANNEL_IDS = (
     "petition",
     "admin_remedy",
@@ -30,21 +32,19 @@ CHANNEL_IDS = (
 class Basis:
     citation: Citation
     quote: str
+    part: str = ""  # 款、项 within the article, e.g. 「第二款」
+
+    @property
+    def label(self) -> str:
+        return f"《{self.citation.law}》{article_label(self.citation.article)}{self.part}"
 
 
 @dataclass(frozen=True, slots=True)
 class Limit:
+    """The card's headline on time limits; the periods themselves are in remedies.toml."""
+
     text: str
     basis: Basis
-    days: int = 0
-    months: int = 0
-    years: int = 0
-    counted_from: str = ""
-    if_passed: str = ""  # what remains possible when the period has run out
-
-    @property
-    def computable(self) -> bool:
-        return bool(self.days or self.months or self.years)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +72,11 @@ class Channel:
     basis: tuple[Basis, ...]  # further provisions, besides the limit's
     cues: tuple[Cue, ...]
     also_text: str = ""
+    door_basis: tuple[Basis, ...] = ()  # why the matter goes this way and not to the petition office
+    optional: str = ""  # the route is a choice, not a must: what else the citizen may do
 
 
-def _basis(file: DataFile, laws: dict[str, Law], raw: Any, line: int | None, what: str) -> Basis:
+def parse_basis(file: DataFile, laws: dict[str, Law], raw: Any, line: int | None, what: str) -> Basis:
     if not isinstance(raw, dict):
         raise file.error(f"{what} 的依据格式不对（应有 law、article、quote）", line)
     law_name = require_str(file, raw, "law", line)
@@ -91,7 +93,10 @@ def _basis(file: DataFile, laws: dict[str, Law], raw: Any, line: int | None, wha
             f"{what}：摘句不是《{law_name}》第{article}条的原文：「{quote}」",
             file.text_line(quote[:12], line or 0) or line,
         )
-    return Basis(Citation(law_name, article), quote)
+    part = str(raw.get("part", ""))
+    if part and not _PART.match(part):
+        raise file.error(f"{what}：part 应写成「第二款」「第一项、第四项」这样", line)
+    return Basis(Citation(law_name, article), quote, part)
 
 
 def parse_channels(file: DataFile, laws: dict[str, Law]) -> dict[str, Channel]:
@@ -109,15 +114,12 @@ def parse_channels(file: DataFile, laws: dict[str, Law]) -> dict[str, Channel]:
         raw_limit = item.get("limit")
         if not isinstance(raw_limit, dict):
             raise file.error(f"{channel_id} 缺少 [channel.limit]", line)
-        units = {k: raw_limit.get(k, 0) for k in ("days", "months", "years")}
-        if any(not isinstance(v, int) or v < 0 for v in units.values()) or sum(1 for v in units.values() if v) > 1:
-            raise file.error(f"{channel_id} 的 limit 只能填 days、months、years 中的一个正整数", line)
+        moved = [k for k in ("days", "months", "years", "from", "if_passed") if k in raw_limit]
+        if moved:
+            raise file.error(f"{channel_id} 的 limit 不再填 {', '.join(moved)}：期限写在 remedies.toml", line)
         limit = Limit(
             text=require_str(file, raw_limit, "text", line),
-            basis=_basis(file, laws, raw_limit.get("basis"), line, f"{channel_id} 的时限"),
-            counted_from=str(raw_limit.get("from", "")),
-            if_passed=str(raw_limit.get("if_passed", "")),
-            **units,
+            basis=parse_basis(file, laws, raw_limit.get("basis"), line, f"{channel_id} 的时限"),
         )
         cues = []
         for raw_cue in item.get("cues", []):
@@ -160,9 +162,11 @@ def parse_channels(file: DataFile, laws: dict[str, Law]) -> dict[str, Channel]:
             bring=tuple(require_str_list(file, item, "bring", line)),
             cost=require_str(file, item, "cost", line),
             limit=limit,
-            basis=tuple(_basis(file, laws, b, line, channel_id) for b in item.get("basis", [])),
+            basis=tuple(parse_basis(file, laws, b, line, channel_id) for b in item.get("basis", [])),
             cues=tuple(cues),
             also_text=str(item.get("also_text", "")),
+            door_basis=tuple(parse_basis(file, laws, b, line, channel_id) for b in item.get("door_basis", [])),
+            optional=str(item.get("optional", "")),
         )
     missing = [c for c in CHANNEL_IDS if c not in channels]
     if missing:

@@ -1,16 +1,23 @@
-"""The date a citizen says something happened: 「3月5日收到处罚决定书」「上个月底」「半个月前」.
+"""The date a citizen says something happened: 「3月5日收到处罚决定书」「上个月底」「半个月前」,
+and which event each date belongs to: 收到决定书, 离职, 判决生效, 放出来, 收到处理意见 ….
 
 Relative to today (China time). When the words give only a month or a vague span, the
 earliest day it could mean is taken — an earlier start gives an earlier deadline, and telling a
 citizen too early a last day is the safe mistake — and the result says it is approximate.
+
+A date belongs to the event whose words stand nearest to it in the same sentence (a comma or
+another date in between counts as distance). When one event gets several dates, the one said
+with 「收到」「送达」「知道」 wins — the law counts from receiving or knowing — else the earliest.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from knowledge.numerals import cn_to_int
 from knowledge.periods import add_months
@@ -19,17 +26,25 @@ _NUM = r"[0-9]{1,4}|[零〇一二两三四五六七八九十]{1,3}"
 _ABSOLUTE = re.compile(
     rf"(?:(?P<y>\d{{4}}|今|去|前)年)?(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})(?:日|号))?(?P<part>初|中旬|底|末|下旬|上旬)?"
 )
+# 「2019年」「2023年底」「前年年初」: a year, or its start or end, without a month
+_YEAR_ONLY = re.compile(r"(?P<y>\d{4}|前|去|今)年(?P<part>年底|年末|底|末|年初|初|上半年|下半年)?(?![0-9零〇一二三四五六七八九十两]{1,3}月|[0-9])")
 _ISO = re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "大前天": 3}
 _AGO = re.compile(rf"(?P<n>{_NUM}|半|几)\s*(?P<unit>天|日|周|星期|个星期|礼拜|个礼拜|个月|月|年)(?:以?前|之前)")
-_LAST_MONTH = re.compile(r"上个?月(?P<part>初|中旬|底|末|下旬|上旬)?")
-_THIS_MONTH = re.compile(r"(?:这个?|本)月(?P<part>初|中旬|底|末|下旬|上旬)")
+_LAST_MONTH = re.compile(rf"上个?月(?:(?P<d>{_NUM})(?:日|号))?(?P<part>初|中旬|底|末|下旬|上旬)?")
+_THIS_MONTH = re.compile(rf"(?:这个?|本)月(?:(?P<d>{_NUM})(?:日|号)|(?P<part>初|中旬|底|末|下旬|上旬))")
+# 「5号收到的」: a day of this month (or last month, if it has not come yet); not 「3号楼」「5号线」
+_BARE_DAY = re.compile(rf"(?<![月\d年第])(?P<d>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})号(?![楼院线车房室门铺位床窗口码])")
 _LAST_WEEK = re.compile(r"上(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])?")
 _LAST_YEAR = re.compile(r"去年(?P<part>年初|年底|年末|底|初)?")
 # words that say "this is when I received / learned of it" — the date nearest to them wins
 _EVENT = re.compile(
     r"收到|送达|拿到|接到|知道|得知|下达|作出|做出|判决|宣判|裁定|处罚|罚|辞退|开除|解雇|离职|被打|被骗|发生"
 )
+# the law counts from receiving or knowing: a date said with these words is the one that counts
+_RECEIPT = re.compile(r"收到|送达|签收|拿到|接到|领到|寄到|知道|得知|才知|通知我|告诉我|给我")
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+_COMMA = re.compile(r"[，,、]")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
@@ -58,18 +73,20 @@ def _previous_month(today: date, months: int = 1) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _candidates(text: str, today: date) -> list[tuple[int, MentionedDate]]:
-    found: list[tuple[int, MentionedDate]] = []
+def _spans(text: str, today: date) -> list[tuple[int, int, MentionedDate]]:
+    """Every date the text states, as (start, end, date), longest reading first where they overlap."""
+    found: list[tuple[int, int, MentionedDate]] = []
 
     def add(position: int, day: date, words: str, approximate: bool) -> None:
         if date(1990, 1, 1) <= day <= today:
-            found.append((position, MentionedDate(day, words, approximate)))
+            found.append((position, position + len(words), MentionedDate(day, words, approximate)))
 
     for m in _ISO.finditer(text):
         try:
             add(m.start(), date(int(m["y"]), int(m["m"]), int(m["d"])), m.group(0), False)
         except ValueError:
             continue
+    context_year: int | None = None  # 「去年3月被抓，3月10日放出来」: the second date is in that year too
     for m in _ABSOLUTE.finditer(text):
         try:
             month = _num(m["m"])
@@ -78,13 +95,15 @@ def _candidates(text: str, today: date) -> list[tuple[int, MentionedDate]]:
             year_word = m["y"]
             year = {"今": today.year, "去": today.year - 1, "前": today.year - 2}.get(year_word or "")
             if year is None:
-                year = int(year_word) if year_word else today.year
+                year = int(year_word) if year_word else (context_year or today.year)
+            if year_word:
+                context_year = year
             if m["d"]:
                 day = date(year, month, _num(m["d"]))
                 approximate = False
             else:
                 day, approximate = _month_part(year, month, m["part"])
-            if not year_word and day > today:
+            if not year_word and not context_year and day > today:
                 day = (
                     day.replace(year=year - 1)
                     if not (day.month == 2 and day.day == 29)
@@ -93,6 +112,21 @@ def _candidates(text: str, today: date) -> list[tuple[int, MentionedDate]]:
             add(m.start(), day, m.group(0), approximate)
         except ValueError:
             continue
+    for m in _YEAR_ONLY.finditer(text):
+        year = {"今": today.year, "去": today.year - 1, "前": today.year - 2}.get(m["y"]) or int(m["y"])
+        part = m["part"] or ""
+        if m["y"] == "去" and not part:
+            continue  # 「去年」 alone is read below
+        if part in ("年底", "年末", "底", "末"):
+            day = date(year, 12, 1)
+        elif part == "下半年":
+            day = date(year, 7, 1)
+        else:
+            day = date(year, 1, 1)
+        if m["y"] == "去" and part in ("年底", "年末", "底", "末", "年初", "初"):
+            continue  # read below as 去年年底 / 去年年初
+        if 1990 <= year <= today.year:
+            add(m.start(), min(day, today), m.group(0), True)
     for words, back in _RELATIVE_DAYS.items():
         for m in re.finditer(words, text):
             if words == "前天" and text[max(0, m.start() - 1) : m.start()] == "大":
@@ -117,11 +151,30 @@ def _candidates(text: str, today: date) -> list[tuple[int, MentionedDate]]:
         add(m.start(), day, m.group(0), unit not in ("天", "日"))
     for m in _LAST_MONTH.finditer(text):
         year, month = _previous_month(today)
-        day, approximate = _month_part(year, month, m["part"])
+        try:
+            if m["d"]:
+                day, approximate = date(year, month, _num(m["d"])), False
+            else:
+                day, approximate = _month_part(year, month, m["part"])
+        except ValueError:
+            continue
         add(m.start(), day, m.group(0), approximate)
     for m in _THIS_MONTH.finditer(text):
-        day, approximate = _month_part(today.year, today.month, m["part"])
+        try:
+            if m["d"]:
+                day, approximate = date(today.year, today.month, _num(m["d"])), False
+            else:
+                day, approximate = _month_part(today.year, today.month, m["part"])
+        except ValueError:
+            continue
         add(m.start(), min(day, today), m.group(0), approximate)
+    for m in _BARE_DAY.finditer(text):
+        try:
+            number = _num(m["d"])
+            year, month = (today.year, today.month) if number <= today.day else _previous_month(today)
+            add(m.start(), date(year, month, number), m.group(0), False)
+        except ValueError:
+            continue
     for m in _LAST_WEEK.finditer(text):
         monday = today - timedelta(days=today.weekday() + 7)
         if m["wd"]:
@@ -136,7 +189,17 @@ def _candidates(text: str, today: date) -> list[tuple[int, MentionedDate]]:
         part = m["part"] or ""
         day = date(today.year - 1, 12, 1) if part in ("年底", "年末", "底") else date(today.year - 1, 1, 1)
         add(m.start(), day, m.group(0), True)
-    return found
+    # where readings overlap (「上个月5号」 and 「上个月」), keep the longest
+    found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    kept: list[tuple[int, int, MentionedDate]] = []
+    for span in found:
+        if not any(k[0] <= span[0] < k[1] or span[0] <= k[0] < span[1] for k in kept):
+            kept.append(span)
+    return kept
+
+
+def _candidates(text: str, today: date) -> list[tuple[int, MentionedDate]]:
+    return [(start, found) for start, _end, found in _spans(text, today)]
 
 
 def mentioned_date(text: str, today: date) -> MentionedDate | None:
@@ -148,3 +211,113 @@ def mentioned_date(text: str, today: date) -> MentionedDate | None:
     if not events:
         return found[0][1]
     return min(found, key=lambda pair: min(abs(pair[0] - e) for e in events))[1]
+
+
+class EventWords(Protocol):
+    """What an event is called in citizens' words (knowledge.remedies.Event has this shape)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def words(self) -> tuple[str, ...]: ...
+    @property
+    def unless(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    event: str  # the event id
+    date: MentionedDate
+    word: str  # the event's word the date was tied to
+    receipt: bool  # said with 收到 / 送达 / 知道: the moment the law counts from
+
+
+@dataclass(frozen=True, slots=True)
+class DatedText:
+    """What the text says happened when: the date of each event, and dates tied to none."""
+
+    events: dict[str, EventDate]
+    untied: tuple[MentionedDate, ...]
+    all_dates: tuple[MentionedDate, ...]
+
+
+def _distance(text: str, date_span: tuple[int, int], word_span: tuple[int, int], others: list[int]) -> int:
+    """How far a date stands from an event word; a comma or another date in between adds distance."""
+    lo, hi = (date_span[1], word_span[0]) if date_span[1] <= word_span[0] else (word_span[1], date_span[0])
+    gap = max(0, hi - lo)
+    between = text[lo:hi]
+    return gap + 12 * len(_COMMA.findall(between)) + 40 * sum(1 for o in others if lo <= o < hi)
+
+
+def dated_events(text: str, today: date, events: Iterable[EventWords]) -> DatedText:
+    """Tie each date the text states to the event it belongs to (see the module doc)."""
+    spans = _spans(text, today)
+    sentences = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)] + [len(text) + 1]
+
+    def sentence_of(position: int) -> int:
+        return next(i for i in range(len(sentences) - 1) if sentences[i] <= position < sentences[i + 1])
+
+    hits: list[tuple[int, int, str, str]] = []  # start, end, event id, word
+    for event in events:
+        if any(w in text for w in event.unless):
+            continue
+        for word in event.words:
+            for m in re.finditer(re.escape(word), text):
+                hits.append((m.start(), m.end(), event.id, word))
+    starts = [s[0] for s in spans]
+
+    def distance(span: tuple[int, int, MentionedDate], hit: tuple[int, int, str, str]) -> int | None:
+        if sentence_of(hit[0]) != sentence_of(span[0]) or (hit[0] < span[1] and span[0] < hit[1]):
+            return None
+        return _distance(text, (span[0], span[1]), (hit[0], hit[1]), [o for o in starts if o != span[0]])
+
+    # each event word belongs to the date nearest to it (「去年3月改判无罪」: not to 2019年 further back)
+    nearest: dict[int, int] = {}
+    for index, hit in enumerate(hits):
+        options = [(d, i) for i, span in enumerate(spans) if (d := distance(span, hit)) is not None]
+        if options:
+            nearest[index] = min(options)[1]
+    chosen: dict[str, tuple[int, EventDate]] = {}
+    untied: list[MentionedDate] = []
+    for position, (start, end, found) in enumerate(spans):
+        sentence = sentence_of(start)
+        scored = [
+            (d, hit)
+            for index, hit in enumerate(hits)
+            if nearest.get(index) == position and (d := distance((start, end, found), hit)) is not None
+        ]
+        if not scored:
+            untied.append(found)
+            continue
+        best = min(score for score, _ in scored)
+        lo, hi = sentences[sentence], sentences[sentence + 1]
+        clause = _COMMA.split(text[lo:hi])
+        # the comma-clause the date stands in: does it say 收到 / 送达 / 知道?
+        offset, own = lo, ""
+        for part in clause:
+            if offset <= start < offset + len(part) + 1:
+                own = part
+                break
+            offset += len(part) + 1
+        receipt = bool(_RECEIPT.search(own))
+        for score, (_s, _e, event_id, word) in scored:
+            if score != best:
+                continue
+            candidate = EventDate(event_id, found, word, receipt)
+            previous = chosen.get(event_id)
+            if previous is None or _better(candidate, score, previous[1], previous[0]):
+                chosen[event_id] = (score, candidate)
+    return DatedText(
+        {k: v[1] for k, v in chosen.items()}, tuple(untied), tuple(found for _s, _e, found in spans)
+    )
+
+
+def _better(new: EventDate, new_score: int, old: EventDate, old_score: int) -> bool:
+    """Of two dates for one event: the one said with 收到/知道, then the exact one, then the earliest."""
+    if new.receipt != old.receipt:
+        return new.receipt
+    if new.date.approximate != old.date.approximate:
+        return not new.date.approximate
+    if new.date.day != old.date.day:
+        return new.date.day < old.date.day
+    return new_score < old_score

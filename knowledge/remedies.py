@@ -1,0 +1,221 @@
+"""Remedies and their periods, as the law has them: each door's ways out, each with its period,
+the event it runs from, and its basis — quoted from the shipped law text and checked at start-up.
+
+One door may offer several remedies (行政复议 and 行政诉讼; 上诉, 再审 and 申请执行), and one remedy
+may have several rules (行政诉讼: 6 months from the act, or 15 days from the 复议决定). The rules of
+a remedy are tried in file order; the first that applies and has a dated start event decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .channels import CHANNEL_IDS, Basis, parse_basis
+from .datafile import DataFile, load_toml, require_str, require_str_list
+from .laws import Law
+
+REMEDIES_FILE = "remedies.toml"
+REMEDY_IDS = (
+    "admin_review",
+    "admin_litigation",
+    "labor_arbitration",
+    "civil_litigation",
+    "commercial_arbitration",
+    "rural_land_arbitration",
+    "appeal",
+    "retrial",
+    "enforcement",
+    "state_compensation",
+    "petition_review",
+    "petition_recheck",
+)
+NOT_COUNTED = ("custody",)  # periods the law leaves out of the count (国家赔偿法第三十九条: 被羁押等)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What a period runs from: 收到决定书, 离职, 判决生效, 放出来 …"""
+
+    id: str
+    name: str
+    ask: str  # the one question that asks for its date
+    words: tuple[str, ...]
+    unless: tuple[str, ...] = ()  # the text speaks of something else (二审 ≠ 一审判决)
+    decisive: bool = False  # the event alone names its door (收到信访处理意见书)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    days: int = 0
+    months: int = 0
+    years: int = 0
+
+    @property
+    def words(self) -> str:
+        if self.days:
+            return f"{self.days} 日"
+        if self.months:
+            return f"{self.months} 个月"
+        return f"{self.years} 年"
+
+
+@dataclass(frozen=True, slots=True)
+class Cap:
+    """A longest protection, counted from another event (民法典第一百八十八条: 二十年)."""
+
+    period: Period
+    event: str
+    basis: Basis
+
+
+@dataclass(frozen=True, slots=True)
+class Open:
+    """The period does not run yet (在职期间被拖欠工资): said in words, no last day."""
+
+    text: str
+    unless_events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One way a remedy's period is counted."""
+
+    remedy: str
+    door: str
+    name: str
+    period: Period
+    events: tuple[str, ...]  # start events, first dated wins
+    start: str  # 「从哪天起算」 in words
+    basis: Basis
+    if_passed: str
+    when: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    unless_events: tuple[str, ...] = ()
+    not_counted: str = ""
+    cap: Cap | None = None
+    open_when: Open | None = None
+
+    def applies_to(self, text: str) -> bool:
+        if self.when and not any(w in text for w in self.when):
+            return False
+        return not any(w in text for w in self.unless)
+
+
+@dataclass(frozen=True, slots=True)
+class Remedies:
+    events: dict[str, Event]
+    rules: tuple[Rule, ...]
+
+    def of_door(self, door: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.door == door)
+
+    def remedy_ids(self, door: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.remedy for r in self.of_door(door)))
+
+    def rules_of(self, remedy: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.remedy == remedy)
+
+
+def _period(file: DataFile, raw: dict[str, Any], line: int | None, what: str) -> Period:
+    units = {k: raw.get(k, 0) for k in ("days", "months", "years")}
+    if any(not isinstance(v, int) or v < 0 for v in units.values()) or sum(1 for v in units.values() if v) != 1:
+        raise file.error(f"{what}：days、months、years 三者必须且只能填一个正整数", line)
+    return Period(**units)
+
+
+def _words(file: DataFile, raw: dict[str, Any], key: str, line: int | None) -> tuple[str, ...]:
+    if key not in raw:
+        return ()
+    return tuple(require_str_list(file, raw, key, line))
+
+
+def parse_remedies(file: DataFile, laws: dict[str, Law]) -> Remedies:
+    events: dict[str, Event] = {}
+    for index, raw in enumerate(file.data.get("event", [])):
+        line = file.item_line("event", index)
+        event_id = require_str(file, raw, "id", line)
+        if event_id in events:
+            raise file.error(f"起算事件「{event_id}」重复", line)
+        decisive = raw.get("decisive", False)
+        if not isinstance(decisive, bool):
+            raise file.error(f"{event_id} 的 decisive 应为 true 或 false", line)
+        events[event_id] = Event(
+            event_id,
+            require_str(file, raw, "name", line),
+            require_str(file, raw, "ask", line, max_len=120),
+            tuple(require_str_list(file, raw, "words", line)),
+            _words(file, raw, "unless", line),
+            decisive,
+        )
+    if not events:
+        raise file.error("没有任何 [[event]]（起算事件）")
+
+    def known(ids: tuple[str, ...], line: int | None, what: str) -> tuple[str, ...]:
+        unknown = [e for e in ids if e not in events]
+        if unknown:
+            raise file.error(f"{what}：未知的起算事件 {unknown}", line)
+        return ids
+
+    rules: list[Rule] = []
+    for index, raw in enumerate(file.data.get("remedy", [])):
+        line = file.item_line("remedy", index)
+        remedy_id = require_str(file, raw, "id", line)
+        if remedy_id not in REMEDY_IDS:
+            raise file.error(f"未知的救济方式 id「{remedy_id}」（应为 {', '.join(REMEDY_IDS)} 之一）", line)
+        door = require_str(file, raw, "door", line)
+        if door not in CHANNEL_IDS:
+            raise file.error(f"{remedy_id}：未知的途径「{door}」", line)
+        what = f"{remedy_id} 的期限"
+        not_counted = str(raw.get("not_counted", ""))
+        if not_counted and not_counted not in NOT_COUNTED:
+            raise file.error(f"{remedy_id}：not_counted 只能是 {', '.join(NOT_COUNTED)}", line)
+        cap = None
+        if "cap" in raw:
+            raw_cap = raw["cap"]
+            if not isinstance(raw_cap, dict):
+                raise file.error(f"{remedy_id}：cap 格式不对", line)
+            cap = Cap(
+                _period(file, raw_cap, line, f"{remedy_id} 的 cap"),
+                known((require_str(file, raw_cap, "from", line),), line, remedy_id)[0],
+                parse_basis(file, laws, raw_cap.get("basis"), line, f"{remedy_id} 的最长保护期"),
+            )
+        open_when = None
+        if "open_when" in raw:
+            raw_open = raw["open_when"]
+            if not isinstance(raw_open, dict):
+                raise file.error(f"{remedy_id}：open_when 格式不对", line)
+            open_when = Open(
+                require_str(file, raw_open, "text", line),
+                known(_words(file, raw_open, "unless_events", line), line, remedy_id),
+            )
+        rules.append(
+            Rule(
+                remedy=remedy_id,
+                door=door,
+                name=require_str(file, raw, "name", line),
+                period=_period(file, raw, line, what),
+                events=known(tuple(require_str_list(file, raw, "from", line)), line, remedy_id),
+                start=require_str(file, raw, "start", line),
+                basis=parse_basis(file, laws, raw.get("basis"), line, what),
+                if_passed=require_str(file, raw, "if_passed", line),
+                when=_words(file, raw, "when", line),
+                unless=_words(file, raw, "unless", line),
+                unless_events=known(_words(file, raw, "unless_events", line), line, remedy_id),
+                not_counted=not_counted,
+                cap=cap,
+                open_when=open_when,
+            )
+        )
+    missing = [r for r in REMEDY_IDS if r not in {rule.remedy for rule in rules}]
+    if missing:
+        raise file.error(f"缺少救济方式：{', '.join(missing)}")
+    for remedy_id in REMEDY_IDS:
+        doors = {r.door for r in rules if r.remedy == remedy_id}
+        if len(doors) > 1:
+            raise file.error(f"{remedy_id} 分在了几个途径下：{sorted(doors)}")
+    return Remedies(events, tuple(rules))
+
+
+def load_remedies(laws: dict[str, Law], text: str | None = None) -> Remedies:
+    return parse_remedies(load_toml(REMEDIES_FILE, text), laws)
