@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from aiohttp import web
 
 from handlers.qa import NOT_SURE, format_answer, topic_button
@@ -58,7 +61,9 @@ async def triage(request: web.Request) -> web.Response:
     """What the assistant makes of a message: intent, routing (and, with steering, channel)."""
     check_rate(request.app[RATE_LIMITER], request)
     config = request.app[CONFIG]
-    text, cut = _text_field(await read_json(request), "text", config.max_message_chars)
+    body_in = await read_json(request)
+    text, cut = _text_field(body_in, "text", config.max_message_chars)
+    today = _today_field(body_in, config)
     engine = request.app[ENGINE]
     guess = engine.intent(text)
     decision = engine.route(text)
@@ -77,10 +82,39 @@ async def triage(request: web.Request) -> web.Response:
         "confidence": decision.confidence,
         "needs_triage": decision.needs_triage,
         "urgent": urgency.urgent,
+        "deadlines": deadlines_json(engine.deadlines(text, today).deadlines),
     }
     if cut:
         body["truncated"] = True
     return json_response(body)
+
+
+def _today_field(body: dict, config) -> date:  # type: ignore[no-untyped-def]
+    """The optional `today` (YYYY-MM-DD) that decides `expired`; the local date by default."""
+    value = body.get("today")
+    if value is None:
+        return datetime.now(ZoneInfo(config.timezone)).date()
+    if not isinstance(value, str):
+        raise web.HTTPUnprocessableEntity(text="today 应为 YYYY-MM-DD 格式的日期")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise web.HTTPUnprocessableEntity(text="today 应为 YYYY-MM-DD 格式的日期") from None
+
+
+def deadlines_json(deadlines) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The `deadlines` of /api/v1/triage (contract in DESIGN.md), one per remedy, soonest first."""
+    return [
+        {
+            "remedy": d.remedy,
+            "due": d.due.isoformat(),
+            "expired": d.expired,
+            "basis": {"source": d.basis.citation.law, "article": d.basis.citation.article},
+            "from": {"event": d.event, "date": d.start.day.isoformat(), "approximate": d.approximate},
+            "provisional": d.provisional,
+        }
+        for d in sorted(deadlines, key=lambda d: d.due)
+    ]
 
 
 def setup(app: web.Application) -> None:

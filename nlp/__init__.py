@@ -8,12 +8,15 @@ the event loop: `await loop.run_in_executor(None, Engine.build, knowledge, cache
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 
 from knowledge import Knowledge
 
 from .intent import Intent, IntentGuess, guess_intent, ticket_in
 from .normalize import has_meaning, normalize, truncate
+from .remedies import Assessment, Deadline, assess
 from .retrieve import Retrieval, Retriever
 from .route import KeywordRouter, RoutingDecision
 from .segment import Segmenter
@@ -21,6 +24,8 @@ from .steer import Steerer, Verdict
 from .urgent import Urgency, detect_urgency
 
 __all__ = [
+    "Assessment",
+    "Deadline",
     "Engine",
     "Intent",
     "IntentGuess",
@@ -65,6 +70,17 @@ class Engine:
 
     def steer(self, text: str) -> Verdict:
         return self.steerer.steer(text)
+
+    def remedies(
+        self, text: str, doors: Iterable[str], today: date, given: Mapping[str, date] | None = None
+    ) -> Assessment:
+        """Every remedy of these doors that the dates in the text start, with its last day."""
+        return assess(normalize(text), doors, today, self.knowledge.remedies, given)
+
+    def deadlines(self, text: str, today: date) -> Assessment:
+        """The remedies of the doors steering finds for the text (POST /api/v1/triage, bench.deadlines)."""
+        verdict = self.steer(text)
+        return self.remedies(text, (verdict.channel, *verdict.also), today)
 
     def urgency(self, text: str) -> Urgency:
         return detect_urgency(text)

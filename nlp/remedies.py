@@ -1,0 +1,188 @@
+"""Which remedies apply to what a citizen says, and by when: every door's periods, computed.
+
+`assess(text, doors, today, remedies)` ties the dates the text states to their events (nlp.dates),
+then walks each door's remedies (knowledge/data/remedies.toml): a remedy's first rule that applies
+and has a dated start event gives its last day, counted per 民法典第二百零一条至第二百零三条 with
+the holiday calendar (knowledge.periods). It also says what is missing — the event whose date the
+period turns on — so the dialogue can ask for it once.
+
+Two readings the law forces:
+- an unappealed first-instance judgment takes effect when the appeal period has run out: the day
+  after its last day stands in for 「判决生效」 (approximate: the other party's service may differ);
+- 国家赔偿法第三十九条 leaves custody out of the count: the period runs from release when the citizen
+  learned of the wrong while held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from knowledge.channels import Basis
+from knowledge.periods import calendar_is_official, period_end
+from knowledge.remedies import Event, Remedies, Rule
+
+from .dates import DatedText, dated_events
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    day: date
+    said: str  # the citizen's words for the date (or what it was derived from)
+    approximate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    rule: Rule
+    event: str  # the start event it was counted from
+    start: Start
+    due: date
+    expired: bool
+    provisional: bool  # the holiday calendar of the due year is not published yet
+    capped: bool = False  # the longest protection (e.g. 二十年) ends it earlier
+
+    @property
+    def remedy(self) -> str:
+        return self.rule.remedy
+
+    @property
+    def approximate(self) -> bool:
+        return self.start.approximate
+
+    @property
+    def basis(self) -> Basis:
+        """What the last day rests on: the longest protection's article when that ended it."""
+        return self.rule.cap.basis if self.capped and self.rule.cap else self.rule.basis
+
+    def days_left(self, today: date) -> int:
+        return (self.due - today).days
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """The period has not started (在职期间被拖欠工资)."""
+
+    rule: Rule
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    doors: tuple[str, ...]
+    deadlines: tuple[Deadline, ...]
+    pending: tuple[Pending, ...]
+    missing: tuple[tuple[Rule, Event], ...]  # applicable, but the start event has no date
+    dated: DatedText
+    starts: dict[str, Start] = field(default_factory=dict)
+    events: Mapping[str, Event] = field(default_factory=dict)
+
+    def question(self, door: str | None = None) -> Event | None:
+        """The one event to ask the date of: a missing one when the door got no last day at all,
+        else the event behind an approximate last day. None when nothing needs asking."""
+        door = door or (self.doors[0] if self.doors else None)
+        mine = [d for d in self.deadlines if d.rule.door == door]
+        if not mine and not any(p.rule.door == door for p in self.pending):
+            missing = [event for rule, event in self.missing if rule.door == door]
+            return missing[0] if missing else None
+        approximate = [d for d in mine if d.approximate]
+        return self.events.get(approximate[0].event) if approximate else None
+
+
+def _starts(dated: DatedText, given: Mapping[str, date], today: date) -> dict[str, Start]:
+    starts = {k: Start(v.date.day, v.date.text, v.date.approximate) for k, v in dated.events.items()}
+    for event, day in given.items():
+        starts[event] = Start(day, f"{day.year}年{day.month}月{day.day}日", False)
+    if "judgment_effective" not in starts:
+        for served, days in (("judgment_served", 15), ("ruling_served", 10)):
+            if served in starts:
+                last = period_end(starts[served].day, days=days)
+                if last < today:
+                    # no appeal within the period: the judgment took effect when it ran out
+                    starts["judgment_effective"] = Start(last + timedelta(days=1), "上诉期届满", True)
+                break
+    return starts
+
+
+def _start_of(rule: Rule, starts: dict[str, Start]) -> tuple[str, Start] | None:
+    dated = [(e, starts[e]) for e in rule.events if e in starts]
+    if not dated:
+        return None
+    if rule.not_counted == "custody" and len(dated) > 1:
+        # learned of the wrong while held: the period runs from release (custody not counted)
+        return max(dated, key=lambda pair: pair[1].day)
+    return dated[0]
+
+
+def _untied_as_default(
+    dated: DatedText, starts: dict[str, Start], rules: Iterable[Rule], text: str, remedies: Remedies
+) -> None:
+    """A lone date tied to no event: take it for the door's one start event, approximately."""
+    applicable = [r for r in rules if r.applies_to(text)]
+    if not applicable or len(dated.untied) != 1 or any(e in starts for r in applicable for e in r.events):
+        return
+    firsts = {
+        r.events[0] for r in applicable if not any(w in text for w in remedies.events[r.events[0]].unless)
+    }
+    if len(firsts) == 1:
+        only = dated.untied[0]
+        starts[firsts.pop()] = Start(only.day, only.text, True)
+
+
+def assess(
+    text: str,
+    doors: Iterable[str],
+    today: date,
+    remedies: Remedies,
+    given: Mapping[str, date] | None = None,
+) -> Assessment:
+    """Every remedy of these doors (and of doors a decisive event names) with its last day."""
+    dated = dated_events(text, today, remedies.events.values())
+    starts = _starts(dated, given or {}, today)
+    chosen = list(dict.fromkeys(doors))
+    for event_id in dated.events:
+        if remedies.events[event_id].decisive:
+            for rule in remedies.rules:
+                if event_id in rule.events and rule.door not in chosen:
+                    chosen.append(rule.door)
+    if chosen:
+        _untied_as_default(dated, starts, remedies.of_door(chosen[0]), text, remedies)
+    deadlines: list[Deadline] = []
+    pending: list[Pending] = []
+    missing: list[tuple[Rule, Event]] = []
+    for door in chosen:
+        for remedy_id in remedies.remedy_ids(door):
+            first_missing: Rule | None = None
+            for rule in remedies.rules_of(remedy_id):
+                if not rule.applies_to(text) or any(e in starts for e in rule.unless_events):
+                    continue
+                found = _start_of(rule, starts)
+                if found is not None:
+                    deadlines.append(_deadline(rule, *found, starts, today))
+                    first_missing = None
+                    break
+                if rule.open_when and not any(e in starts for e in rule.open_when.unless_events):
+                    pending.append(Pending(rule, rule.open_when.text))
+                    first_missing = None
+                    break
+                askable = [e for e in rule.events if not any(w in text for w in remedies.events[e].unless)]
+                if first_missing is None and askable:
+                    first_missing = rule
+                    missing_event = remedies.events[askable[0]]
+            if first_missing is not None:
+                missing.append((first_missing, missing_event))
+    return Assessment(
+        tuple(chosen), tuple(deadlines), tuple(pending), tuple(missing), dated, starts, remedies.events
+    )
+
+
+def _deadline(rule: Rule, event: str, start: Start, starts: dict[str, Start], today: date) -> Deadline:
+    p = rule.period
+    due = period_end(start.day, days=p.days, months=p.months, years=p.years)
+    capped = False
+    if rule.cap is not None and rule.cap.event in starts:
+        c = rule.cap.period
+        cap_due = period_end(starts[rule.cap.event].day, days=c.days, months=c.months, years=c.years)
+        if cap_due < due:
+            due, capped = cap_due, True
+    return Deadline(rule, event, start, due, due < today, not calendar_is_official(due), capped)
