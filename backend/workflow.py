@@ -56,7 +56,8 @@ SATISFACTION_BUTTONS = [
         {"label": "不满意", "data": "sat:{ticket}:不满意"},
     ]
 ]
-REVIEW_BUTTON = [[{"label": "申请复查", "data": "rev:{ticket}"}]]
+REVIEW_BUTTON = [[{"label": "申请复查", "data": "review:pick:{ticket}"}]]  # handlers/review.py
+RECHECK_BUTTON = [[{"label": "申请复核", "data": "review:pick:{ticket}"}]]
 # ─────────────────────────────────────────────────────────────────────────────
 
 OPINIONS = ("支持", "解释说明", "不予支持")  # 条例第三十二条
@@ -218,6 +219,8 @@ async def act(
                     [{**b, "data": b["data"].format(ticket=case.ticket)} for b in row] for row in SATISFACTION_BUTTONS
                 ]
                 buttons += [[{**b, "data": b["data"].format(ticket=case.ticket)} for b in row] for row in REVIEW_BUTTON]
+            else:
+                buttons = [[{**b, "data": b["data"].format(ticket=case.ticket)} for b in row] for row in RECHECK_BUTTON]
         case.opinion, case.opinion_text = opinion, text
     elif action in ("request_review", "request_re_examination"):
         await request_review(session, case, viewer.actor, today, re_examination=action == "request_re_examination")
@@ -236,9 +239,19 @@ async def act(
 
 
 async def request_review(
-    session: AsyncSession, case: Case, actor: str, today: date, *, re_examination: bool = False
+    session: AsyncSession,
+    case: Case,
+    actor: str,
+    today: date,
+    *,
+    re_examination: bool = False,
+    notify: bool = True,
+    note: str = "",
 ) -> None:
-    """复查 (条例第三十五条) or 复核 (第三十六条) within 30 日 of the written answer."""
+    """复查 (条例第三十五条) or 复核 (第三十六条) within 30 日 of the written answer.
+
+    The request is an event staff see, with the review body's own 30-日 deadline; `note` keeps the
+    citizen's reasons. `notify=False` when the citizen asked in the chat and is answered there."""
     status = S(case.status)
     if re_examination:
         _require(status is S.CONCLUDED and case.review_stage == 1, "复核只能在复查意见作出后请求")
@@ -250,10 +263,12 @@ async def request_review(
     case.review_due = period_end(today, days=REVIEW_ANSWER_DAYS)
     case.due_on = case.review_due
     kind = "re_examination_requested" if re_examination else "review_requested"
-    await events.record(session, case, actor, kind, due=case.review_due.isoformat())
-    await outbox.notify_citizen(
-        session, case.citizen_id, TELL[kind].format(ticket=case.ticket, due=_date(case.review_due)), case.id
-    )
+    case.updated_at = utcnow()
+    await events.record(session, case, actor, kind, note[:4000], due=case.review_due.isoformat())
+    if notify:
+        await outbox.notify_citizen(
+            session, case.citizen_id, TELL[kind].format(ticket=case.ticket, due=_date(case.review_due)), case.id
+        )
 
 
 async def _record_correction(session: AsyncSession, case: Case, department: Department, viewer: Viewer) -> None:

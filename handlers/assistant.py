@@ -16,7 +16,7 @@ from backend.repo import citizens, dialogue, updates
 from backend.store import Store
 from nlp import normalize, truncate
 
-from . import chat, feedback, intake, qa, start, status, steering, subscriptions
+from . import cards, chat, feedback, intake, qa, review, start, status, steering, subscriptions
 from .context import Context, DialogueState, Services
 from .router import Router, RouterSet
 from .types import Button, Incoming, Reply, rows
@@ -76,7 +76,7 @@ class Assistant:
         self.services = services
         self.routers = RouterSet()
         # one router per feature, composed here
-        features = (start, qa, intake, status, steering, feedback, subscriptions)
+        features = (start, qa, intake, status, steering, cards, review, feedback, subscriptions)
         self.routers.include(*(feature.router for feature in features), *routers)
         self._locks = KeyedLocks()
         self._failed: OrderedDict[str, Incoming] = OrderedDict()

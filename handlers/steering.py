@@ -1,25 +1,20 @@
 """A grievance told in free text: care first if it is urgent, then the right door.
 
-Matters the law sends elsewhere (诉访分离, 条例第二十八条、第三十一条) get a channel card — who,
-where, by when (computed from the date the citizen mentions), what to bring, legal aid — with
-the choice to file with the petition office anyway. Ordinary matters are offered filing. Every
+Matters the law sends elsewhere (诉访分离, 条例第二十八条、第三十一条) get a channel card
+(handlers/cards.py) — who, where, every remedy's last day (computed from the dates the citizen
+mentions; one question when the date is missing), what to bring, legal aid — with the choice to
+file with the petition office anyway. Ordinary matters are offered filing. Every
 card shown is recorded (a steered citizen counts as served), and urgent words alert staff at once.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from backend.repo import guidance
-from knowledge.channels import Channel
-from knowledge.numerals import article_label
-from knowledge.periods import calendar_is_official, period_end
 from nlp import Urgency, Verdict
-from nlp.dates import mentioned_date
 from nlp.pii import mask_pii
 
+from . import cards
 from .context import Context
-from .intake import format_date
 from .router import Router
 from .types import Button, rows
 
@@ -38,86 +33,9 @@ GATHERING = (
     "（条例第二十条）；聚集、堵路可能触犯法律（条例第二十六条、第四十七条），反而耽误解决。"
     "您反映的事已经标记为紧急，工作人员会尽快联系。也可以让我现在就帮您登记。"
 )
-CARD_INTRO = (
-    "您说的情况（{cues}），按法律规定应当通过【{name}】解决——这条路有明确的期限和法律效力，走对了门才不会耽误您的权利："
-)
-CARD = (
-    "• 这是什么：{plain}\n"
-    "• 找谁：{who}\n"
-    "• 怎么办：{where}\n"
-    "• 带什么：{bring}\n"
-    "• 期限：{limit}（{basis}）\n"
-    "{deadline}"
-    "• 费用：{cost}\n"
-    "• 请不起律师：可以拨打 12348 公共法律服务热线，经济困难的可以申请免费法律援助（《法律援助法》第二条、第三十一条）。"
-)
-DEADLINE_OPEN = "• 按您说的「{when}」{approx}算，最后一天是 {last}（还有 {left} 天）{provisional}。请尽早办理。\n"
-DEADLINE_PASSED = "• 按您说的「{when}」{approx}算，期限已在 {last} 届满。{if_passed}\n"
-APPROX = "（按最早可能的日期）"
-PROVISIONAL = "；明年的节假日安排尚未公布，日期按已知的法定节日推算，仅供参考"
-ALSO = "\n{also}"
-BASIS_LINE = (
-    "\n依据：《信访工作条例》第二十八条（诉讼与信访分离）、第三十一条。您仍然可以选择向信访部门反映，我们会按程序登记。"
-)
-MIXED = "另外，您说的情况也可以走【{name}】：{plain}"
 UNDERSTOOD = "好的。祝您顺利！办理中遇到困难，随时回来找我；也可以拨打 12348 咨询法律问题。"
 BUTTON_OK, BUTTON_FILE, BUTTON_ASK = "我明白了", "仍要反映给信访部门", "咨询其他问题"
 # ─────────────────────────────────────────────────────────────────────────────
-
-
-def _basis_text(channel: Channel) -> str:
-    b = channel.limit.basis.citation
-    return f"《{b.law}》{article_label(b.article)}"
-
-
-def deadline_line(channel: Channel, text: str, today: date) -> tuple[str, date | None]:
-    """The last day to apply, computed from the date the citizen mentioned, if any."""
-    limit = channel.limit
-    if not limit.computable:
-        return "", None
-    when = mentioned_date(text, today)
-    if when is None:
-        return "", None
-    last = period_end(when.day, days=limit.days, months=limit.months, years=limit.years)
-    approx = APPROX if when.approximate else ""
-    if last < today:
-        return DEADLINE_PASSED.format(
-            when=when.text, approx=approx, last=format_date(last), if_passed=limit.if_passed
-        ), last
-    provisional = "" if calendar_is_official(last) else PROVISIONAL
-    return (
-        DEADLINE_OPEN.format(
-            when=when.text, approx=approx, last=format_date(last), left=(last - today).days, provisional=provisional
-        ),
-        last,
-    )
-
-
-def channel_card(
-    channel: Channel, verdict: Verdict, text: str, today: date, channels: dict[str, Channel]
-) -> tuple[str, date | None]:
-    cues = "、".join(f"「{h.matched}」" for h in verdict.cues[:3]) or "您的描述"
-    deadline, last = deadline_line(channel, text, today)
-    body = (
-        CARD_INTRO.format(cues=cues, name=channel.name)
-        + "\n"
-        + CARD.format(
-            plain=channel.plain,
-            who=channel.who,
-            where=channel.where,
-            bring="；".join(channel.bring),
-            limit=channel.limit.text,
-            basis=_basis_text(channel),
-            deadline=deadline,
-            cost=channel.cost,
-        )
-    )
-    if channel.also_text and any(h.also for h in verdict.cues):
-        body += ALSO.format(also=channel.also_text)
-    for other in verdict.also:
-        if other != "petition" and other in channels:
-            body += "\n" + MIXED.format(name=channels[other].name, plain=channels[other].plain)
-    return body + BASIS_LINE, last
 
 
 async def care_if_urgent(ctx: Context, urgency: Urgency) -> None:
@@ -140,9 +58,8 @@ async def steer(ctx: Context, verdict: Verdict) -> bool:
     """Show the channel card when the matter belongs elsewhere; False when it is a petition."""
     if not verdict.steered_away:
         return False
-    channels = ctx.engine.knowledge.channels
-    channel = channels[verdict.channel]
-    card, last = channel_card(channel, verdict, ctx.text, ctx.services.today(), channels)
+    channel = ctx.engine.knowledge.channels[verdict.channel]
+    card, last = cards.for_verdict(ctx, verdict)
     guidance_id = await guidance.record_guidance(
         ctx.uow.session, ctx.citizen_id, channel.id, verdict.confidence, [h.label for h in verdict.cues], last
     )
@@ -157,6 +74,7 @@ async def steer(ctx: Context, verdict: Verdict) -> bool:
             per_row=1,
         ),
     )
+    cards.ask_date_if_needed(ctx)
     return True
 
 

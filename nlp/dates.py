@@ -34,7 +34,7 @@ _AGO = re.compile(rf"(?P<n>{_NUM}|半|几)\s*(?P<unit>天|日|周|星期|个星�
 _LAST_MONTH = re.compile(rf"上个?月(?:(?P<d>{_NUM})(?:日|号))?(?P<part>初|中旬|底|末|下旬|上旬)?")
 _THIS_MONTH = re.compile(rf"(?:这个?|本)月(?:(?P<d>{_NUM})(?:日|号)|(?P<part>初|中旬|底|末|下旬|上旬))")
 # 「5号收到的」: a day of this month (or last month, if it has not come yet); not 「3号楼」「5号线」
-_BARE_DAY = re.compile(rf"(?<![月\d年第])(?P<d>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})号(?![楼院线车房室门铺位床窗口码])")
+_BARE_DAY = re.compile(r"(?<![月\d年第])(?P<d>[0-9]{1,2}|[一二三四五六七八九十]{1,3})号(?![楼院线车房室门铺位床窗口码])")
 _LAST_WEEK = re.compile(r"上(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])?")
 _LAST_YEAR = re.compile(r"去年(?P<part>年初|年底|年末|底|初)?")
 # words that say "this is when I received / learned of it" — the date nearest to them wins

@@ -25,11 +25,13 @@ from knowledge.remedies import Event, Remedies, Rule
 
 from .dates import DatedText, dated_events
 
+
 @dataclass(frozen=True, slots=True)
 class Start:
     day: date
     said: str  # the citizen's words for the date (or what it was derived from)
     approximate: bool
+    derived: bool = False  # read from another event by law (一审判决 takes effect when the appeal period ends)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,7 @@ class Assessment:
         if not mine and not any(p.rule.door == door for p in self.pending):
             missing = [event for rule, event in self.missing if rule.door == door]
             return missing[0] if missing else None
-        approximate = [d for d in mine if d.approximate]
+        approximate = [d for d in mine if d.approximate and not d.start.derived]
         return self.events.get(approximate[0].event) if approximate else None
 
 
@@ -99,7 +101,7 @@ def _starts(dated: DatedText, given: Mapping[str, date], today: date) -> dict[st
                 last = period_end(starts[served].day, days=days)
                 if last < today:
                     # no appeal within the period: the judgment took effect when it ran out
-                    starts["judgment_effective"] = Start(last + timedelta(days=1), "上诉期届满", True)
+                    starts["judgment_effective"] = Start(last + timedelta(days=1), "上诉期届满", True, True)
                 break
     return starts
 

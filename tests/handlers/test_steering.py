@@ -31,8 +31,11 @@ async def test_a_fine_gets_the_review_card_with_its_last_day(assistant, store) -
 async def test_a_passed_deadline_is_said_honestly(assistant) -> None:  # type: ignore[no-untyped-def]
     citizen = Citizen(with_clock(assistant, Clock(datetime(2026, 11, 25, 2, tzinfo=UTC))))
     await citizen.send("今年3月5日收到的一审判决书，我不服判决")
-    assert "期限已在 2026年3月20日 届满" in citizen.text
-    assert "申请再审" in citizen.text
+    # 上诉 15 日 from 03-05 ended 03-20 (民事诉讼法第一百七十一条); 再审 6 个月 from the day the
+    # unappealed judgment took effect, 03-21 → 09-21 (第二百一十六条): both passed, said plainly
+    assert "对一审判决上诉：按您说的「今年3月5日」算，已届满（2026年3月20日）" in citizen.text
+    assert "申请再审" in citizen.text and "已届满（2026年9月21日）" in citizen.text
+    assert "第二百二十条" in citizen.text  # 检察监督 only after 再审
 
 
 async def test_filing_anyway_keeps_the_story_and_the_record(assistant, store) -> None:  # type: ignore[no-untyped-def]
