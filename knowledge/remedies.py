@@ -42,7 +42,7 @@ class Event:
     ask: str  # the one question that asks for its date
     words: tuple[str, ...]
     unless: tuple[str, ...] = ()  # the text speaks of something else (二审 ≠ 一审判决)
-    decisive: bool = False  # the event alone names its door (收到信访处理意见书)
+    decisive: tuple[str, ...] = ()  # words that alone name the door (信访处理意见书, 罚款决定书)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +113,8 @@ class Remedies:
     def remedy_ids(self, door: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.remedy for r in self.of_door(door)))
 
-    def rules_of(self, remedy: str) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.remedy == remedy)
+    def rules_of(self, remedy: str, door: str | None = None) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.remedy == remedy and (door is None or r.door == door))
 
 
 def _period(file: DataFile, raw: dict[str, Any], line: int | None, what: str) -> Period:
@@ -137,16 +137,21 @@ def parse_remedies(file: DataFile, laws: dict[str, Law]) -> Remedies:
         event_id = require_str(file, raw, "id", line)
         if event_id in events:
             raise file.error(f"起算事件「{event_id}」重复", line)
+        words = tuple(require_str_list(file, raw, "words", line))
         decisive = raw.get("decisive", False)
-        if not isinstance(decisive, bool):
-            raise file.error(f"{event_id} 的 decisive 应为 true 或 false", line)
+        if decisive is True:
+            decisive_words = words
+        elif decisive is False:
+            decisive_words = ()
+        else:
+            decisive_words = _words(file, raw, "decisive", line)
         events[event_id] = Event(
             event_id,
             require_str(file, raw, "name", line),
             require_str(file, raw, "ask", line, max_len=120),
-            tuple(require_str_list(file, raw, "words", line)),
+            words + tuple(w for w in decisive_words if w not in words),
             _words(file, raw, "unless", line),
-            decisive,
+            decisive_words,
         )
     if not events:
         raise file.error("没有任何 [[event]]（起算事件）")
@@ -210,10 +215,6 @@ def parse_remedies(file: DataFile, laws: dict[str, Law]) -> Remedies:
     missing = [r for r in REMEDY_IDS if r not in {rule.remedy for rule in rules}]
     if missing:
         raise file.error(f"缺少救济方式：{', '.join(missing)}")
-    for remedy_id in REMEDY_IDS:
-        doors = {r.door for r in rules if r.remedy == remedy_id}
-        if len(doors) > 1:
-            raise file.error(f"{remedy_id} 分在了几个途径下：{sorted(doors)}")
     return Remedies(events, tuple(rules))
 
 

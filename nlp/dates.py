@@ -5,9 +5,10 @@ Relative to today (China time). When the words give only a month or a vague span
 earliest day it could mean is taken — an earlier start gives an earlier deadline, and telling a
 citizen too early a last day is the safe mistake — and the result says it is approximate.
 
-A date belongs to the event whose words stand nearest to it in the same sentence (a comma or
-another date in between counts as distance). When one event gets several dates, the one said
-with 「收到」「送达」「知道」 wins — the law counts from receiving or knowing — else the earliest.
+A date belongs to the events named in its own clause, and in the clauses after it in the same
+sentence up to the next date (「2月3日派出所说我打架，决定拘留我10天」). When one event gets several
+dates, the one said with 「收到」「送达」「知道」 wins — the law counts from receiving or knowing —
+then an exact one, then the earliest.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+import holidays
+
 from knowledge.numerals import cn_to_int
 from knowledge.periods import add_months
 
@@ -27,14 +30,35 @@ _ABSOLUTE = re.compile(
     rf"(?:(?P<y>\d{{4}}|今|去|前)年)?(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})(?:日|号))?(?P<part>初|中旬|底|末|下旬|上旬)?"
 )
 # 「2019年」「2023年底」「前年年初」: a year, or its start or end, without a month
-_YEAR_ONLY = re.compile(r"(?P<y>\d{4}|前|去|今)年(?P<part>年底|年末|底|末|年初|初|上半年|下半年)?(?![0-9零〇一二三四五六七八九十两]{1,3}月|[0-9])")
+_YEAR_ONLY = re.compile(
+    r"(?P<y>\d{4}|前|去|今)年(?P<part>年底|年末|底|末|年初|初|上半年|下半年)?(?![0-9零〇一二三四五六七八九十两]{1,3}月|[0-9])"
+)
+# 「元旦那天」「国庆节前一天」「端午节当天」: a festival day (the most recent one, unless a year is said)
+_FESTIVAL = re.compile(
+    r"(?P<y>\d{4}年|今年|去年|前年)?(?P<name>元旦|除夕|春节|大年初一|清明节?|劳动节|五一|端午节?|中秋节?|国庆节?)"
+    r"(?P<mod>前一天|前一日|前夕|那天|那一天|当天|后一天)?"
+)
+_FESTIVAL_NAMES = {
+    "元旦": "New Year's Day",
+    "春节": "Chinese New Year (Spring Festival)",
+    "大年初一": "Chinese New Year (Spring Festival)",
+    "除夕": "Chinese New Year's Eve",
+    "清明": "Tomb-Sweeping Day",
+    "劳动节": "Labor Day",
+    "五一": "Labor Day",
+    "端午": "Dragon Boat Festival",
+    "中秋": "Mid-Autumn Festival",
+    "国庆": "National Day",
+}
 _ISO = re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "大前天": 3}
 _AGO = re.compile(rf"(?P<n>{_NUM}|半|几)\s*(?P<unit>天|日|周|星期|个星期|礼拜|个礼拜|个月|月|年)(?:以?前|之前)")
 _LAST_MONTH = re.compile(rf"上个?月(?:(?P<d>{_NUM})(?:日|号))?(?P<part>初|中旬|底|末|下旬|上旬)?")
 _THIS_MONTH = re.compile(rf"(?:这个?|本)月(?:(?P<d>{_NUM})(?:日|号)|(?P<part>初|中旬|底|末|下旬|上旬))")
 # 「5号收到的」: a day of this month (or last month, if it has not come yet); not 「3号楼」「5号线」
-_BARE_DAY = re.compile(r"(?<![月\d年第])(?P<d>[0-9]{1,2}|[一二三四五六七八九十]{1,3})号(?![楼院线车房室门铺位床窗口码])")
+_BARE_DAY = re.compile(
+    r"(?<![月\d年第])(?P<d>[0-9]{1,2}|[一二三四五六七八九十]{1,3})号(?![楼院线车房室门铺位床窗口码])"
+)
 _LAST_WEEK = re.compile(r"上(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])?")
 _LAST_YEAR = re.compile(r"去年(?P<part>年初|年底|年末|底|初)?")
 # words that say "this is when I received / learned of it" — the date nearest to them wins
@@ -66,6 +90,13 @@ def _month_part(year: int, month: int, part: str | None) -> tuple[date, bool]:
     if part == "中旬":
         return date(year, month, 11), True
     return date(year, month, 1), True  # 初, 上旬, or just the month
+
+
+def _festival(year: int, name: str) -> date | None:
+    """The first day of a festival in a year (the festival itself, not the whole holiday)."""
+    wanted = _FESTIVAL_NAMES[name.rstrip("节") if name not in _FESTIVAL_NAMES else name]
+    days = sorted(d for d, n in holidays.China(years=year).items() if n == wanted)
+    return days[0] if days else None
 
 
 def _previous_month(today: date, months: int = 1) -> tuple[int, int]:
@@ -112,6 +143,20 @@ def _spans(text: str, today: date) -> list[tuple[int, int, MentionedDate]]:
             add(m.start(), day, m.group(0), approximate)
         except ValueError:
             continue
+    for m in _FESTIVAL.finditer(text):
+        said_year = m["y"]
+        years = (
+            [{"今年": today.year, "去年": today.year - 1, "前年": today.year - 2}.get(said_year) or int(said_year[:4])]
+            if said_year
+            else [today.year, today.year - 1]
+        )
+        shift = {"前一天": -1, "前一日": -1, "前夕": -1, "后一天": 1}.get(m["mod"] or "", 0)
+        for year in years:
+            day = _festival(year, m["name"])
+            if day is not None and day + timedelta(days=shift) <= today:
+                # without 「那天」「前一天」 the festival may mean its whole holiday: approximate
+                add(m.start(), day + timedelta(days=shift), m.group(0), not m["mod"])
+                break
     for m in _YEAR_ONLY.finditer(text):
         year = {"今": today.year, "去": today.year - 1, "前": today.year - 2}.get(m["y"]) or int(m["y"])
         part = m["part"] or ""
@@ -228,8 +273,9 @@ class EventWords(Protocol):
 class EventDate:
     event: str  # the event id
     date: MentionedDate
-    word: str  # the event's word the date was tied to
+    word: str  # the event's word nearest to the date
     receipt: bool  # said with 收到 / 送达 / 知道: the moment the law counts from
+    words: tuple[str, ...] = ()  # every word of the event tied to this date
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,21 +287,19 @@ class DatedText:
     all_dates: tuple[MentionedDate, ...]
 
 
-def _distance(text: str, date_span: tuple[int, int], word_span: tuple[int, int], others: list[int]) -> int:
-    """How far a date stands from an event word; a comma or another date in between adds distance."""
-    lo, hi = (date_span[1], word_span[0]) if date_span[1] <= word_span[0] else (word_span[1], date_span[0])
-    gap = max(0, hi - lo)
-    between = text[lo:hi]
-    return gap + 12 * len(_COMMA.findall(between)) + 40 * sum(1 for o in others if lo <= o < hi)
-
-
 def dated_events(text: str, today: date, events: Iterable[EventWords]) -> DatedText:
     """Tie each date the text states to the event it belongs to (see the module doc)."""
     spans = _spans(text, today)
-    sentences = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)] + [len(text) + 1]
+    # clauses: split at sentence ends and commas; a date speaks for its own clause, and for the
+    # clauses after it in the same sentence until the next date (「2月3日派出所说我打架，决定拘留我」)
+    breaks = [0] + [m.end() for m in re.finditer(r"[。！？!?；;\n，,、]", text)] + [len(text) + 1]
+    sentence_ends = {m.end() for m in _SENTENCE_BREAK.finditer(text)}
+
+    def clause_of(position: int) -> int:
+        return next(i for i in range(len(breaks) - 1) if breaks[i] <= position < breaks[i + 1])
 
     def sentence_of(position: int) -> int:
-        return next(i for i in range(len(sentences) - 1) if sentences[i] <= position < sentences[i + 1])
+        return sum(1 for end in sentence_ends if end <= position)
 
     hits: list[tuple[int, int, str, str]] = []  # start, end, event id, word
     for event in events:
@@ -263,61 +307,45 @@ def dated_events(text: str, today: date, events: Iterable[EventWords]) -> DatedT
             continue
         for word in event.words:
             for m in re.finditer(re.escape(word), text):
-                hits.append((m.start(), m.end(), event.id, word))
-    starts = [s[0] for s in spans]
-
-    def distance(span: tuple[int, int, MentionedDate], hit: tuple[int, int, str, str]) -> int | None:
-        if sentence_of(hit[0]) != sentence_of(span[0]) or (hit[0] < span[1] and span[0] < hit[1]):
-            return None
-        return _distance(text, (span[0], span[1]), (hit[0], hit[1]), [o for o in starts if o != span[0]])
-
-    # each event word belongs to the date nearest to it (「去年3月改判无罪」: not to 2019年 further back)
-    nearest: dict[int, int] = {}
-    for index, hit in enumerate(hits):
-        options = [(d, i) for i, span in enumerate(spans) if (d := distance(span, hit)) is not None]
-        if options:
-            nearest[index] = min(options)[1]
-    chosen: dict[str, tuple[int, EventDate]] = {}
+                if not any(s[0] < m.end() and m.start() < s[1] for s in spans):
+                    hits.append((m.start(), m.end(), event.id, word))
+    owner: dict[int, int] = {}  # hit index → span index
+    for index, (h_start, h_end, _event, _word) in enumerate(hits):
+        clause, sentence = clause_of(h_start), sentence_of(h_start)
+        same = [i for i, s in enumerate(spans) if clause_of(s[0]) == clause]
+        if same:
+            owner[index] = min(same, key=lambda i: abs(spans[i][0] - h_start))
+            continue
+        before = [i for i, s in enumerate(spans) if s[0] < h_start and sentence_of(s[0]) == sentence]
+        after = [i for i, s in enumerate(spans) if s[0] > h_start and sentence_of(s[0]) == sentence]
+        if before:
+            owner[index] = before[-1]
+        elif after:
+            owner[index] = after[0]
+    chosen: dict[str, EventDate] = {}
     untied: list[MentionedDate] = []
-    for position, (start, end, found) in enumerate(spans):
-        sentence = sentence_of(start)
-        scored = [
-            (d, hit)
-            for index, hit in enumerate(hits)
-            if nearest.get(index) == position and (d := distance((start, end, found), hit)) is not None
-        ]
-        if not scored:
+    for position, (start, _end, found) in enumerate(spans):
+        mine = [hits[i] for i, p in owner.items() if p == position]
+        if not mine:
             untied.append(found)
             continue
-        best = min(score for score, _ in scored)
-        lo, hi = sentences[sentence], sentences[sentence + 1]
-        clause = _COMMA.split(text[lo:hi])
-        # the comma-clause the date stands in: does it say 收到 / 送达 / 知道?
-        offset, own = lo, ""
-        for part in clause:
-            if offset <= start < offset + len(part) + 1:
-                own = part
-                break
-            offset += len(part) + 1
-        receipt = bool(_RECEIPT.search(own))
-        for score, (_s, _e, event_id, word) in scored:
-            if score != best:
-                continue
-            candidate = EventDate(event_id, found, word, receipt)
+        clause = clause_of(start)
+        receipt = bool(_RECEIPT.search(text[breaks[clause] : breaks[clause + 1]]))
+        words: dict[str, list[str]] = {}
+        for _s, _e, event_id, word in sorted(mine, key=lambda h: abs(h[0] - start)):
+            words.setdefault(event_id, []).append(word)
+        for event_id, said in words.items():
+            candidate = EventDate(event_id, found, said[0], receipt, tuple(said))
             previous = chosen.get(event_id)
-            if previous is None or _better(candidate, score, previous[1], previous[0]):
-                chosen[event_id] = (score, candidate)
-    return DatedText(
-        {k: v[1] for k, v in chosen.items()}, tuple(untied), tuple(found for _s, _e, found in spans)
-    )
+            if previous is None or _better(candidate, previous):
+                chosen[event_id] = candidate
+    return DatedText(chosen, tuple(untied), tuple(found for _s, _e, found in spans))
 
 
-def _better(new: EventDate, new_score: int, old: EventDate, old_score: int) -> bool:
+def _better(new: EventDate, old: EventDate) -> bool:
     """Of two dates for one event: the one said with 收到/知道, then the exact one, then the earliest."""
     if new.receipt != old.receipt:
         return new.receipt
     if new.date.approximate != old.date.approximate:
         return not new.date.approximate
-    if new.date.day != old.date.day:
-        return new.date.day < old.date.day
-    return new_score < old_score
+    return new.date.day < old.date.day

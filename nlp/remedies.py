@@ -142,11 +142,12 @@ def assess(
     dated = dated_events(text, today, remedies.events.values())
     starts = _starts(dated, given or {}, today)
     chosen = list(dict.fromkeys(doors))
-    for event_id in dated.events:
-        if remedies.events[event_id].decisive:
-            for rule in remedies.rules:
-                if event_id in rule.events and rule.door not in chosen:
-                    chosen.append(rule.door)
+    for event_id, tied in dated.events.items():
+        if any(w in remedies.events[event_id].decisive for w in tied.words):
+            # the event's own door: the first whose remedies run from it
+            home = next(rule.door for rule in remedies.rules if event_id in rule.events)
+            if home not in chosen:
+                chosen.append(home)
     if chosen:
         _untied_as_default(dated, starts, remedies.of_door(chosen[0]), text, remedies)
     deadlines: list[Deadline] = []
@@ -154,8 +155,10 @@ def assess(
     missing: list[tuple[Rule, Event]] = []
     for door in chosen:
         for remedy_id in remedies.remedy_ids(door):
+            if any(d.remedy == remedy_id for d in deadlines):
+                continue  # another door already gave it (诉讼时效 of a land dispute)
             first_missing: Rule | None = None
-            for rule in remedies.rules_of(remedy_id):
+            for rule in remedies.rules_of(remedy_id, door):
                 if not rule.applies_to(text) or any(e in starts for e in rule.unless_events):
                     continue
                 found = _start_of(rule, starts)
