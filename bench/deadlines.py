@@ -78,8 +78,10 @@ def main(argv: list[str] | None = None) -> None:
     today = date(2026, 11, 25)
     steer_lat, _ = time_each(lambda t: engine.steer(t), texts, 5)
     both_lat, _ = time_each(lambda t: engine.deadlines(t, today), texts, 5)
-    print(f"time p50 steering {percentile(steer_lat, 50):.2f} ms, steering+remedies "
-          f"{percentile(both_lat, 50):.2f} ms; ratio {percentile(both_lat, 50) / percentile(steer_lat, 50):.2f}")
+    print(
+        f"time p50 steering {percentile(steer_lat, 50):.2f} ms, steering+remedies "
+        f"{percentile(both_lat, 50):.2f} ms; ratio {percentile(both_lat, 50) / percentile(steer_lat, 50):.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,9 @@ CARD = (
     "• 费用：{cost}\n"
     "• 请不起律师：可以拨打 12348 公共法律服务热线，经济困难的可以申请免费法律援助（《法律援助法》第二条、第三十一条）。"
 )
-REMEDY_OPEN = "  – {name}：按您说的「{said}」{approx}算，最后一天是 {last}（还有 {left} 天）{provisional}。（{basis}）\n"
+REMEDY_OPEN = (
+    "  – {name}：按您说的「{said}」{approx}算，最后一天是 {last}（还有 {left} 天）{provisional}。（{basis}）\n"
+)
 REMEDY_TODAY = "  – {name}：按您说的「{said}」{approx}算，今天就是最后一天 {last}，请今天就办！（{basis}）\n"
 REMEDY_PASSED = "  – {name}：按您说的「{said}」{approx}算，已届满（{last}）。还能怎么办：{if_passed}\n"
 REMEDY_PENDING = "  – {name}：{text}（{basis}）\n"
@@ -51,15 +53,12 @@ PROVISIONAL = "，暂定：{year}年的节假日安排尚未公布，按已知�
 ALSO = "\n{also}"
 MIXED = "另外，您说的情况也可以走【{name}】：{plain}"
 BASIS_LINE = "\n依据：{basis}。您仍然可以选择向信访部门反映，我们会按程序登记。"
-ASK_DATE = (
-    "{ask}\n期限从这一天算起：日期不同，最后一天就不同。请直接打字告诉我（比如「3月5日」「上个月5号」），或点下面的选项。"
-)
+ASK_DATE = "{ask}\n期限从这一天算起：日期不同，最后一天就不同。请直接打字告诉我（比如「3月5日」「上个月5号」），或点下面的选项。"
 ASK_WHICH = "{ask}\n您提到了几个日期，期限从这一天算起，请点选是哪一天，或直接打字告诉我。"
 DATE_RESULT = "按【{event}】是 {day} 计算：\n{lines}"
 DATE_NONE = "按这个日期，{name}没有需要计算的期限。"
 DATE_FORGOT = (
-    "没关系。可以看看送达回证、快递单、短信或文书上的日期；期限从那天起算，拿不准就尽早办理，"
-    "也可以拨打 12348 咨询。"
+    "没关系。可以看看送达回证、快递单、短信或文书上的日期；期限从那天起算，拿不准就尽早办理，也可以拨打 12348 咨询。"
 )
 DATE_FUTURE = "这个日期还没到。请告诉我已经发生的那一天，比如「3月5日」。"
 BUTTON_TODAY, BUTTON_YESTERDAY, BUTTON_DAY_BEFORE, BUTTON_FORGOT = "今天", "昨天", "前天", "记不清了"

@@ -106,9 +106,7 @@ async def request(ctx: Context, which: str | None) -> None:
         await _offer(ctx, eligible[0])
         return
     word = WORD[which] if which else "复查或复核"
-    buttons = [
-        Button(f"{c.ticket} {c.summary[:12]}", f"review:pick:{c.ticket}") for c in eligible[:8]
-    ]
+    buttons = [Button(f"{c.ticket} {c.summary[:12]}", f"review:pick:{c.ticket}") for c in eligible[:8]]
     ctx.say(PICK.format(word=word), rows(*buttons, per_row=1))
 
 

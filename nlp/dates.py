@@ -57,7 +57,7 @@ _LAST_MONTH = re.compile(rf"上个?月(?:(?P<d>{_NUM})(?:日|号))?(?P<part>初|
 _THIS_MONTH = re.compile(rf"(?:这个?|本)月(?:(?P<d>{_NUM})(?:日|号)|(?P<part>初|中旬|底|末|下旬|上旬))")
 # 「5号收到的」: a day of this month (or last month, if it has not come yet); not 「3号楼」「5号线」
 _BARE_DAY = re.compile(
-    r"(?<![月\d年第])(?P<d>[0-9]{1,2}|[一二三四五六七八九十]{1,3})号(?![楼院线车房室门铺位床窗口码])"
+    r"(?<![月\d年第])(?P<d>[0-9]{1,2}|[一二三四五六七八九十]{1,3})号(?![楼院线车房室门铺位床窗口码路街巷桥馆厂店井栋号区组队地])"
 )
 _LAST_WEEK = re.compile(r"上(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])?")
 _LAST_YEAR = re.compile(r"去年(?P<part>年初|年底|年末|底|初)?")
@@ -276,6 +276,7 @@ class EventDate:
     word: str  # the event's word nearest to the date
     receipt: bool  # said with 收到 / 送达 / 知道: the moment the law counts from
     words: tuple[str, ...] = ()  # every word of the event tied to this date
+    near: tuple[str, ...] = ()  # … of which those in the date's own clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,7 +311,7 @@ def dated_events(text: str, today: date, events: Iterable[EventWords]) -> DatedT
                 if not any(s[0] < m.end() and m.start() < s[1] for s in spans):
                     hits.append((m.start(), m.end(), event.id, word))
     owner: dict[int, int] = {}  # hit index → span index
-    for index, (h_start, h_end, _event, _word) in enumerate(hits):
+    for index, (h_start, _h_end, _event, _word) in enumerate(hits):
         clause, sentence = clause_of(h_start), sentence_of(h_start)
         same = [i for i, s in enumerate(spans) if clause_of(s[0]) == clause]
         if same:
@@ -332,10 +333,13 @@ def dated_events(text: str, today: date, events: Iterable[EventWords]) -> DatedT
         clause = clause_of(start)
         receipt = bool(_RECEIPT.search(text[breaks[clause] : breaks[clause + 1]]))
         words: dict[str, list[str]] = {}
-        for _s, _e, event_id, word in sorted(mine, key=lambda h: abs(h[0] - start)):
+        near: dict[str, list[str]] = {}
+        for h_start, _e, event_id, word in sorted(mine, key=lambda h: abs(h[0] - start)):
             words.setdefault(event_id, []).append(word)
+            if clause_of(h_start) == clause:
+                near.setdefault(event_id, []).append(word)
         for event_id, said in words.items():
-            candidate = EventDate(event_id, found, said[0], receipt, tuple(said))
+            candidate = EventDate(event_id, found, said[0], receipt, tuple(said), tuple(near.get(event_id, ())))
             previous = chosen.get(event_id)
             if previous is None or _better(candidate, previous):
                 chosen[event_id] = candidate

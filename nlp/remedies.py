@@ -25,6 +25,8 @@ from knowledge.remedies import Event, Remedies, Rule
 
 from .dates import DatedText, dated_events
 
+SHORT_ACCOUNT = 160  # characters: a first-person account, not a long letter with many dates
+
 
 @dataclass(frozen=True, slots=True)
 class Start:
@@ -123,9 +125,7 @@ def _untied_as_default(
     applicable = [r for r in rules if r.applies_to(text)]
     if not applicable or len(dated.untied) != 1 or any(e in starts for r in applicable for e in r.events):
         return
-    firsts = {
-        r.events[0] for r in applicable if not any(w in text for w in remedies.events[r.events[0]].unless)
-    }
+    firsts = {r.events[0] for r in applicable if not any(w in text for w in remedies.events[r.events[0]].unless)}
     if len(firsts) == 1:
         only = dated.untied[0]
         starts[firsts.pop()] = Start(only.day, only.text, True)
@@ -143,7 +143,9 @@ def assess(
     starts = _starts(dated, given or {}, today)
     chosen = list(dict.fromkeys(doors))
     for event_id, tied in dated.events.items():
-        if any(w in remedies.events[event_id].decisive for w in tied.words):
+        # in a short account any tied word names the door; in a long letter, only one in the date's clause
+        said = tied.words if len(text) <= SHORT_ACCOUNT else tied.near
+        if any(w in remedies.events[event_id].decisive for w in said):
             # the event's own door: the first whose remedies run from it
             home = next(rule.door for rule in remedies.rules if event_id in rule.events)
             if home not in chosen:
@@ -176,9 +178,7 @@ def assess(
                     missing_event = remedies.events[askable[0]]
             if first_missing is not None:
                 missing.append((first_missing, missing_event))
-    return Assessment(
-        tuple(chosen), tuple(deadlines), tuple(pending), tuple(missing), dated, starts, remedies.events
-    )
+    return Assessment(tuple(chosen), tuple(deadlines), tuple(pending), tuple(missing), dated, starts, remedies.events)
 
 
 def _deadline(rule: Rule, event: str, start: Start, starts: dict[str, Start], today: date) -> Deadline:
