@@ -68,3 +68,11 @@ def test_working_days() -> None:
 def test_exactly_one_unit() -> None:
     with pytest.raises(ValueError):
         period_end(date(2026, 1, 1), days=1, months=1)
+
+
+def test_one_month_from_the_31st_of_january_ends_at_the_end_of_february() -> None:
+    # 民法典第二百零二条: no 2月31日 → the month's last day; 2026-02-28 is a 调休 working Saturday (第二百零三条
+    # moves only 法定休假日), 2025-02-28 a Friday, and 2024 has a leap day
+    assert period_end(date(2026, 1, 31), months=1) == date(2026, 2, 28)
+    assert period_end(date(2025, 1, 31), months=1) == date(2025, 2, 28)
+    assert period_end(date(2024, 1, 31), months=1) == date(2024, 2, 29)
