@@ -80,3 +80,40 @@ async def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
     response = await client.get("/healthz")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+async def test_triage_lists_every_remedy_with_its_last_day_for_a_fixed_today(client) -> None:  # type: ignore[no-untyped-def]
+    # 行政复议法第二十条 60 日 from 06-10 → 08-09 (Sun) → 08-10; 行政诉讼法第四十六条 6 个月 → 12-10 (Thu)
+    text = "2026年6月10日收到区政府的征收补偿决定书，补偿太低，我不服"
+    body = await (await client.post("/api/v1/triage", json={"text": text, "today": "2026-11-25"})).json()
+    assert body["channel"] == "admin_remedy"
+    got = {d["remedy"]: d for d in body["deadlines"]}
+    assert set(got) == {"admin_review", "admin_litigation"}
+    assert (got["admin_review"]["due"], got["admin_review"]["expired"]) == ("2026-08-10", True)
+    assert (got["admin_litigation"]["due"], got["admin_litigation"]["expired"]) == ("2026-12-10", False)
+    assert got["admin_review"]["basis"] == {"source": "行政复议法", "article": 20}
+    assert got["admin_litigation"]["basis"] == {"source": "行政诉讼法", "article": 46}
+    # the same account read earlier: nothing has passed yet
+    earlier = await (await client.post("/api/v1/triage", json={"text": text, "today": "2026-07-01"})).json()
+    assert [d["expired"] for d in earlier["deadlines"]] == [False, False]
+
+
+async def test_triage_deadline_on_the_last_day_itself_has_not_expired(client) -> None:  # type: ignore[no-untyped-def]
+    # 条例第三十五条 30 日 from 09-10 → 10-10, a 调休 working Saturday: the last day stays
+    text = "2026年9月10日收到街道的信访处理意见书，我对处理结果不满意"
+    body = await (await client.post("/api/v1/triage", json={"text": text, "today": "2026-10-10"})).json()
+    (only,) = body["deadlines"]
+    assert (only["remedy"], only["due"], only["expired"]) == ("petition_review", "2026-10-10", False)
+    assert only["basis"] == {"source": "信访工作条例", "article": 35}
+
+
+async def test_triage_without_a_date_has_no_deadlines(client) -> None:  # type: ignore[no-untyped-def]
+    body = await (await client.post("/api/v1/triage", json={"text": "对市场监管局作出的罚款决定不服"})).json()
+    assert body["deadlines"] == []
+
+
+@pytest.mark.parametrize("today", ["2026/11/25", "昨天", 20261125, "2026-02-30"])
+async def test_triage_refuses_a_malformed_today(client, today) -> None:  # type: ignore[no-untyped-def]
+    response = await client.post("/api/v1/triage", json={"text": "2026年3月5日收到罚款决定书，不服", "today": today})
+    assert response.status == 422
+    assert (await response.json())["error"]["code"] == "invalid"
