@@ -28,6 +28,7 @@ router = Router("cards")
 CARD_INTRO = (
     "您说的情况（{cues}），按法律规定应当通过【{name}】解决——这条路有明确的期限和法律效力，走对了门才不会耽误您的权利："
 )
+CARD_INTRO_NO_PERIOD = "您说的情况（{cues}），应当走【{name}】这条路，由有权机关依法处理——走对了门，问题才能真正得到查处："
 CARD_INTRO_OPTIONAL = "您说的情况（{cues}），可以通过【{name}】解决（{optional}）。这条路有明确的期限和法律效力："
 CARD = (
     "• 这是什么：{plain}\n"
@@ -115,16 +116,31 @@ def deadline_line(assessment: Assessment, door: str, today: date) -> tuple[str, 
     return deadline_lines(assessment, door, today), last
 
 
+def basis_line(channel: Channel) -> str:
+    """「《信访工作条例》第二十二条第二款、第三十条」: one title per law, in the file's order."""
+    by_law: dict[str, list[str]] = {}
+    for b in channel.door_basis or (channel.limit.basis,):
+        by_law.setdefault(b.citation.law, []).append(b.label.split("》", 1)[1])
+    return "、".join(f"《{law}》" + "、".join(parts) for law, parts in by_law.items())
+
+
 def channel_card(
-    channel: Channel, verdict: Verdict, assessment: Assessment, today: date, channels: dict[str, Channel]
+    channel: Channel,
+    verdict: Verdict,
+    assessment: Assessment,
+    today: date,
+    channels: dict[str, Channel],
+    *,
+    has_periods: bool = True,
 ) -> tuple[str, date | None]:
     cues = "、".join(f"「{h.matched}」" for h in verdict.cues[:3]) or "您的描述"
     deadlines, last = deadline_line(assessment, channel.id, today)
-    intro = (
-        CARD_INTRO_OPTIONAL.format(cues=cues, name=channel.name, optional=channel.optional)
-        if channel.optional
-        else CARD_INTRO.format(cues=cues, name=channel.name)
-    )
+    if channel.optional:
+        intro = CARD_INTRO_OPTIONAL.format(cues=cues, name=channel.name, optional=channel.optional)
+    elif not has_periods:
+        intro = CARD_INTRO_NO_PERIOD.format(cues=cues, name=channel.name)
+    else:
+        intro = CARD_INTRO.format(cues=cues, name=channel.name)
     body = (
         intro
         + "\n"
@@ -146,8 +162,7 @@ def channel_card(
             more = deadline_lines(assessment, other, today)
             if more:
                 body += "\n" + more.rstrip("\n")
-    basis = "、".join(b.label for b in channel.door_basis) or channel.limit.basis.label
-    return body + BASIS_LINE.format(basis=basis), last
+    return body + BASIS_LINE.format(basis=basis_line(channel)), last
 
 
 def for_verdict(ctx: Context, verdict: Verdict) -> tuple[str, date | None]:
@@ -156,7 +171,8 @@ def for_verdict(ctx: Context, verdict: Verdict) -> tuple[str, date | None]:
     today = ctx.services.today()
     assessment = ctx.engine.remedies(ctx.text, (verdict.channel, *verdict.also), today)
     ctx.state.data[STATE] = {"door": verdict.channel, "doors": list(assessment.doors), "text": ctx.text}
-    return channel_card(channels[verdict.channel], verdict, assessment, today, channels)
+    has_periods = bool(ctx.engine.knowledge.remedies.of_door(verdict.channel))
+    return channel_card(channels[verdict.channel], verdict, assessment, today, channels, has_periods=has_periods)
 
 
 def ask_date_if_needed(ctx: Context) -> bool:
