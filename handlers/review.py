@@ -60,6 +60,7 @@ BUTTON_CONFIRM, BUTTON_CANCEL = "确认申请{word}", "先不申请"
 STATE = "review_confirm"
 _YES = ("确认", "是的", "是", "对", "好", "好的", "申请", "要", "同意", "可以", "嗯")
 _NO = ("不", "不要", "不用", "算了", "取消", "先不", "不申请", "否", "暂时不")
+_ORDINAL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
 _CODE = {"review": "r", "recheck": "c"}
 _WHICH = {v: k for k, v in _CODE.items()}
 
@@ -106,8 +107,12 @@ async def request(ctx: Context, which: str | None) -> None:
         await _offer(ctx, eligible[0])
         return
     word = WORD[which] if which else "复查或复核"
-    buttons = [Button(f"{c.ticket} {c.summary[:12]}", f"review:pick:{c.ticket}") for c in eligible[:8]]
-    ctx.say(PICK.format(word=word), rows(*buttons, per_row=1))
+    shown = eligible[:8]
+    ctx.state.name = STATE
+    ctx.state.data[STATE] = {"choices": [c.ticket for c in shown]}
+    lines = "\n".join(f"{i}. {c.ticket} {c.summary[:20]}" for i, c in enumerate(shown, start=1))
+    buttons = [Button(f"{c.ticket} {c.summary[:12]}", f"review:pick:{c.ticket}") for c in shown]
+    ctx.say(PICK.format(word=word) + "\n" + lines, rows(*buttons, per_row=1))
 
 
 def _no_cases(ctx: Context, which: str) -> None:
@@ -232,6 +237,16 @@ async def typed_answer(ctx: Context) -> None:
     held = ctx.state.data.get(STATE)
     text = ctx.text.strip(" 。.!！~～")
     if not held:
+        ctx.state.name = "idle"
+        await chat.free_text(ctx)
+        return
+    if "choices" in held:  # which case: its number in the list, or its 受理编号
+        number = _ORDINAL.get(text.strip("第个件号"), 0) or (int(text) if text.isdigit() else 0)
+        ticket = ticket_in(text) or (held["choices"][number - 1] if 0 < number <= len(held["choices"]) else None)
+        if ticket in held["choices"]:
+            await review_button(ctx, f"pick:{ticket}")
+            return
+        ctx.state.data.pop(STATE, None)
         ctx.state.name = "idle"
         await chat.free_text(ctx)
         return

@@ -30,6 +30,7 @@ STATUS = (
 DEADLINE_ACCEPT = "告知是否受理的期限：{due}（{left}）\n"
 DEADLINE_CONCLUDE = "办结期限：{due}（{left}）{extended}\n"
 DEADLINE_REVIEW = "如对处理意见不服，可在 {due} 前申请复查（条例第三十五条）\n"
+DEADLINE_RECHECK = "如对复查意见不服，可在 {due} 前申请复核（条例第三十六条）\n"
 EXTENDED = "，已延期 {days} 日"
 OPINION = "处理意见：{opinion}\n"
 DEPARTMENT_PENDING = "正在确定责任部门"
@@ -79,7 +80,8 @@ def describe(case: Case, today: date, timezone) -> str:  # type: ignore[no-untyp
             due=format_date(case.conclude_due), left=days_left(today, case.conclude_due), extended=extended
         )
     elif status is CaseStatus.CONCLUDED and case.review_request_due:
-        deadline = DEADLINE_REVIEW.format(due=format_date(case.review_request_due))
+        template = DEADLINE_RECHECK if case.review_stage == 1 else DEADLINE_REVIEW
+        deadline = template.format(due=format_date(case.review_request_due))
     events = [e for e in case.events if e.kind in PUBLIC_EVENTS][-5:]
     timeline = "\n".join(
         f"• {e.at.astimezone(timezone):%m-%d %H:%M} {EVENT_LABELS.get(e.kind, e.kind)}"

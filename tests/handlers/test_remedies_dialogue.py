@@ -149,3 +149,26 @@ async def test_request_decides_from_the_citizens_cases_and_explains_without_one(
     assert ticket in citizen.text and "确认申请复查" in citizen.buttons
     await citizen.press("先不申请")
     assert "先不申请" in citizen.text
+
+
+async def test_with_several_cases_the_citizen_picks_one_by_typing_its_number(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    probe = Router("probe2")
+
+    @probe.command("probe_pick")
+    async def _probe(ctx, _argument: str) -> None:  # type: ignore[no-untyped-def]
+        await review.request(ctx, "review")
+
+    assistant.routers.include(probe)
+    first = await _concluded_case(store, date(2026, 11, 20))
+    second = await _concluded_case(store, date(2026, 11, 23))
+    citizen = Citizen(with_clock(assistant, Clock(datetime(2026, 11, 25, 2, tzinfo=UTC))))
+    await citizen.send("/probe_pick")
+    assert first in citizen.text and second in citizen.text
+    listed = [line for line in citizen.text.splitlines() if line.startswith("2. ")][0]
+    await citizen.send("2")
+    chosen = first if first in listed else second
+    assert chosen in citizen.text and "确认申请复查" in citizen.buttons
+    await citizen.send("好的")
+    assert "已登记您的复查请求" in citizen.text and chosen in citizen.text
+    await citizen.send(f"/status {chosen}")
+    assert "复查中" in citizen.text
