@@ -164,7 +164,7 @@ async def test_with_several_cases_the_citizen_picks_one_by_typing_its_number(ass
     citizen = Citizen(with_clock(assistant, Clock(datetime(2026, 11, 25, 2, tzinfo=UTC))))
     await citizen.send("/probe_pick")
     assert first in citizen.text and second in citizen.text
-    listed = [line for line in citizen.text.splitlines() if line.startswith("2. ")][0]
+    listed = next(line for line in citizen.text.splitlines() if line.startswith("2. "))
     await citizen.send("2")
     chosen = first if first in listed else second
     assert chosen in citizen.text and "确认申请复查" in citizen.buttons
