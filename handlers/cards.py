@@ -28,7 +28,9 @@ router = Router("cards")
 CARD_INTRO = (
     "您说的情况（{cues}），按法律规定应当通过【{name}】解决——这条路有明确的期限和法律效力，走对了门才不会耽误您的权利："
 )
-CARD_INTRO_NO_PERIOD = "您说的情况（{cues}），应当走【{name}】这条路，由有权机关依法处理——走对了门，问题才能真正得到查处："
+CARD_INTRO_NO_PERIOD = (
+    "您说的情况（{cues}），应当走【{name}】这条路，由有权机关依法处理——走对了门，问题才能真正得到查处："
+)
 CARD_INTRO_OPTIONAL = "您说的情况（{cues}），可以通过【{name}】解决（{optional}）。这条路有明确的期限和法律效力："
 CARD = (
     "• 这是什么：{plain}\n"
