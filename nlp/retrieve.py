@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from knowledge import Article, Citation, FaqEntry, Knowledge
 
+from .colloquial import Homophones
+from .intent import Intent, plain, read_need
 from .normalize import normalize
 from .segment import Segmenter
 
@@ -33,13 +35,19 @@ K1 = 1.2
 B = 0.6
 BIGRAM_WEIGHT = 0.35
 SYNONYM_WEIGHT = 0.6
+SYNONYM_COVERAGE = 0.8  # a word found only through a synonym is a little less sure than the word itself
 PARTIAL = 0.5  # credit for an unknown word whose characters the document holds as bigrams
 # field weights for FAQ documents: the citizen-worded questions matter most
 FIELD_WEIGHTS = {"questions": 1.0, "topic": 1.0, "answer": 0.35, "article": 0.25}
 ARTICLE_DOC_WEIGHT = 0.8  # a bare article competes a little below a curated answer
 PHRASING_WEIGHT = 8.0  # in BM25 units: a perfect phrasing match is worth a strong keyword hit
+NEED_WEIGHT = 12.0  # the entry that answers a need the intent reader recognised (e.g. 复核) comes first
 SCORE_MIDPOINT, SCORE_SPREAD = 9.0, 2.0
-CONFIDENCE_THRESHOLD = 0.42
+STRENGTH_SHARE = 0.35  # confidence = this share of the squashed score + the rest of the topic coverage
+CONFIDENCE_THRESHOLD = 0.40
+ANCHORED_CONFIDENCE = 0.45  # a question in petition words (上访、复查、投诉…) is ours even if worded oddly
+ANCHOR_STRENGTH = 0.25  # … as long as something in the knowledge base matched it at all
+NEED_CONFIDENCE = 0.8  # a need the intent reader recognised, answered by the entry made for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +94,15 @@ class Retrieval:
                 if citation not in seen:
                     seen.append(citation)
         return seen[:limit]
+
+
+def _need_key(guess) -> str | None:  # type: ignore[no-untyped-def]
+    """The FAQ `need` a recognised intent is answered by (a 复查 or a 复核 request are two)."""
+    if guess is None:
+        return None
+    if guess.intent is Intent.REVIEW:
+        return guess.which or "review"
+    return guess.intent.value
 
 
 def char_bigrams(text: str) -> list[str]:
@@ -162,9 +179,20 @@ class Retriever:
             self._docs.append((None, article))
             word_docs.append(Counter(self._seg.words(norm, normalised=True)))
             gram_docs.append(Counter(char_bigrams(norm)))
+        # every word a question may mean: what the segmenter must know, the law's words, the FAQ's
+        terms = set(knowledge.lexicon.all_words)
+        for counter in word_docs:
+            terms.update(counter)
+        for words in knowledge.colloquial.slots.values():
+            terms.update(words)
+        self._homophones = Homophones(terms, segmenter)
+        self._frame = frozenset(knowledge.colloquial.slots.get("frame", ()))
+        domain = sorted(knowledge.colloquial.slots.get("domain", ()), key=len, reverse=True)
+        self._domain = re.compile("|".join(map(re.escape, domain)) or "(?!)")
         self._words = _Bm25(word_docs)
         self._grams = _Bm25(gram_docs)
         self._n_faq = len(knowledge.faq)
+        self._need_doc = {entry.need: i for i, entry in enumerate(knowledge.faq) if entry.need}
         # every phrasing on its own, as a unit vector: a question that matches a phrasing as a
         # whole beats one that shares a few words with a longer entry about something else
         self._phrasing_entry: list[int] = []
@@ -207,14 +235,21 @@ class Retriever:
         return {t: v / norm for t, v in vector.items()}
 
     def _coverage(self, words: Iterable[str], doc: int) -> float:
-        """Share of the question's IDF mass found in the document, directly or via a synonym."""
+        """Share of the question's information found in the document, directly or via a synonym.
+
+        Only the words that say what the question is about count; its frame (多久、在哪、找谁、
+        多少钱) is left out, unless the question is nothing but a frame."""
         vocab = self._words.vocab[doc]
+        unique = list(dict.fromkeys(words))
+        topic = [w for w in unique if w not in self._frame] or unique
         total = covered = 0.0
-        for w in dict.fromkeys(words):
+        for w in topic:
             idf = self._seg.information(w)
             total += idf
-            if w in vocab or any(t in vocab for t in self._synonym_words.get(w, ())):
+            if w in vocab:
                 covered += idf
+            elif any(t in vocab for t in self._synonym_words.get(w, ())):
+                covered += idf * SYNONYM_COVERAGE
             elif len(w) > 1 and _CJK_RUN.fullmatch(w):
                 # partial credit: the word's characters appear as bigrams in the document
                 grams = char_bigrams(w)
@@ -222,8 +257,12 @@ class Retriever:
                 covered += idf * PARTIAL * hit / len(grams)
         return covered / total if total else 0.0
 
+    def plain(self, question: str) -> str:
+        """The question in plain words: dialect, known typos and misheard domain terms fixed."""
+        return self._homophones.correct(plain(normalize(question)))
+
     def search(self, question: str, limit: int = 5) -> Retrieval:
-        text = normalize(question)
+        text = self.plain(question)
         words, query, grams = self._query(text)
         if not query:
             return Retrieval(question, (), 0.0)
@@ -243,6 +282,9 @@ class Retriever:
         for doc, sim in enumerate(best_phrasing):
             if scores[doc] > 0:
                 scores[doc] += PHRASING_WEIGHT * sim
+        need_doc = self._need_doc.get(_need_key(read_need(text)))
+        if need_doc is not None:
+            scores[need_doc] += NEED_WEIGHT
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         answers: list[Answer] = []
         seen_articles: set[Citation] = set()
@@ -262,8 +304,13 @@ class Retriever:
             return Retrieval(question, (), 0.0, tuple(words))
         best = order[0]
         coverage = self._coverage(words, best)
-        # the score alone grows with question length, coverage alone misses colloquial filler;
-        # together they separate on-topic from off-topic questions (see tests/nlp/data)
+        # the score alone grows with question length and with a matching frame («什么时候…»),
+        # coverage alone misses colloquial filler; together they separate on-topic from
+        # off-topic questions (see tests/nlp/data)
         strength = 1.0 / (1.0 + math.exp(-(answers[0].score - SCORE_MIDPOINT) / SCORE_SPREAD))
-        confidence = 0.5 * strength + 0.5 * coverage
+        confidence = STRENGTH_SHARE * strength + (1 - STRENGTH_SHARE) * coverage
+        if best == need_doc:
+            confidence = max(confidence, NEED_CONFIDENCE)
+        elif self._domain.search(text) and strength >= ANCHOR_STRENGTH:
+            confidence = max(confidence, ANCHORED_CONFIDENCE)
         return Retrieval(question, tuple(answers), round(min(1.0, confidence), 3), tuple(words))
