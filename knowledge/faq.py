@@ -10,7 +10,7 @@ from .laws import REGULATION, Law
 
 FAQ_FILE = "faq.toml"
 # the specific needs the intent reader recognises (nlp/intent.py); an entry may answer one of them
-NEEDS = ("review", "recheck", "not_accepted", "leader", "confidential", "status")
+NEEDS = ("review", "recheck", "not_accepted", "not_registered", "leader", "confidential", "status")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 
 

@@ -19,14 +19,18 @@ from collections.abc import Iterable
 from functools import cache
 
 from knowledge import Colloquial
+from knowledge.numerals import cn_to_int
 
 from .segment import Segmenter
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 MAX_TERM = 4
 RARE = 10  # a "word" the dictionary has seen fewer times than this may well be a typo
-# fuzzy pinyin, as input methods offer it for southern accents: zh/z, ch/c, sh/s, l/n, -ng/-n
-_FUZZY = ((re.compile(r"^([zcs])h"), r"\1"), (re.compile(r"^n(?!g)"), "l"), (re.compile(r"([aei])ng$"), r"\1n"))
+# fuzzy pinyin, as input methods offer it for southern accents: zh/z, ch/c, sh/s, -ng/-n (not l/n:
+# it turns too many ordinary syllables into each other)
+_FUZZY = ((re.compile(r"^([zcs])h"), r"\1"), (re.compile(r"([aei])ng$"), r"\1n"))
+# 「六十天」「五人」: Chinese numerals before a unit become digits, as the law writes them (60日, 5人)
+_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百]+(?=个?(?:工作日|日|天|月|年|人|户|名|岁|次|倍|周|星期))")
 
 
 class Rewriter:
@@ -65,19 +69,39 @@ def sound(word: str) -> tuple[str, ...] | None:
     return None if None in syllables else syllables  # type: ignore[return-value]
 
 
+def digits(text: str) -> str:
+    """「六十天」→「60天」, 「五个人」→「5个人」: numbers as the law writes them."""
+
+    def convert(match: re.Match[str]) -> str:
+        try:
+            return str(cn_to_int(match.group(0).replace("两", "二")))
+        except ValueError:
+            return match.group(0)
+
+    return _NUMERAL.sub(convert, text)
+
+
 class Homophones:
     """Finds domain terms typed with the wrong characters of the same sound."""
 
-    def __init__(self, terms: Iterable[str], segmenter: Segmenter) -> None:
+    def __init__(self, terms: Iterable[str], segmenter: Segmenter, preferred: Iterable[str] = ()) -> None:
+        """`terms`: every word a question may mean; `preferred`: the domain's own terms, which win
+        when a sound is shared (浮核 → 复核, not 符合)."""
         self._seg = segmenter
+        preferred = frozenset(preferred)
         by_sound: dict[tuple[str, ...], set[str]] = {}
         for term in terms:
             if 2 <= len(term) <= MAX_TERM and _CJK.match(term) and segmenter.frequency(term) >= RARE:
                 key = sound(term)
                 if key is not None:
                     by_sound.setdefault(key, set()).add(term)
-        # a sound shared by two terms says nothing about which one was meant
-        self._terms = {key: next(iter(found)) for key, found in by_sound.items() if len(found) == 1}
+        self._terms: dict[tuple[str, ...], str] = {}
+        for key, found in by_sound.items():
+            # a sound shared by two terms says nothing about which one was meant, unless exactly
+            # one of them is a term of the domain
+            chosen = found if len(found) == 1 else found & preferred
+            if len(chosen) == 1:
+                self._terms[key] = next(iter(chosen))
 
     def correct(self, text: str) -> str:
         """The text with misheard domain terms replaced; unchanged when there are none."""
@@ -109,6 +133,17 @@ class Homophones:
         out.append(text[position:])
         return "".join(out)
 
+    def _breaks_a_word(self, run: str, start: int, size: int) -> bool:
+        """A window that is a word itself, or cuts a word at its edges («时效是» holds 效是 = 小事
+        in sound, but 时效 is a word), is left alone."""
+        known = self._seg.frequency
+        end = start + size
+        return (
+            known(run[start:end]) >= RARE
+            or (start > 0 and known(run[start - 1 : start + 1]) >= RARE)
+            or (end < len(run) and known(run[end - 1 : end + 1]) >= RARE)
+        )
+
     def _fix_run(self, run: str) -> str:
         if len(run) < 2:
             return run
@@ -119,7 +154,7 @@ class Homophones:
                 window = run[i : i + size]
                 key = sound(window)
                 term = self._terms.get(key) if key else None
-                if term is not None and term != window and self._seg.frequency(window) < RARE:
+                if term is not None and term != window and not self._breaks_a_word(run, i, size):
                     out.append(term)
                     i += size
                     break

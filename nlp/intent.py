@@ -8,8 +8,9 @@ as a *combination* of meanings whose everyday words live in knowledge/data/collo
             discontent + a 复查 that has concluded, or a wish for 复核 → 复核 (第三十六条).
             Never when the decision is a court's, an arbitrator's, an administrative penalty or
             a private party's answer (other_decision): those go to steering (诉访分离).
-- not_accepted  a refusal to register or accept a petition (第四十三、四十四条); not a court's or
-            the police's refusal to 立案 (steering).
+- not_accepted  a refusal to register or accept a petition: by a petition bureau (第四十三条,
+            which="bureau") or by another organ (第四十四条); not a court's or the police's refusal
+            to 立案 (steering).
 - leader    a leader + meeting in person, asked or wished for (领导接访, 第十八条); not an
             account of a meeting, not a report against the leader.
 - confidential  a report + the fear that the accused learns who made it, asked or worried
@@ -101,6 +102,7 @@ SLOTS = (
     "other_decision",
     "refused",
     "refused_elsewhere",
+    "bureau",
     "leader",
     "meet",
     "report",
@@ -115,7 +117,8 @@ class IntentGuess:
     intent: Intent
     cues: tuple[str, ...]
     ticket: str | None = None
-    which: str | None = None  # for REVIEW: "review" (复查) or "recheck" (复核)
+    # REVIEW: "review" (复查) or "recheck" (复核); NOT_ACCEPTED: "bureau" when a petition bureau refused
+    which: str | None = None
 
 
 class _Needs:
@@ -176,7 +179,9 @@ class _Needs:
         found = [m for m in self.find("refused", text) if not _a_not_a(text, m.start())]
         if not found or self.find("refused_elsewhere", text):
             return None
-        return IntentGuess(Intent.NOT_ACCEPTED, (found[0].group(0),))
+        bureau = self.find("bureau", text)
+        cues = (*(m.group(0) for m in bureau[:1]), found[0].group(0))
+        return IntentGuess(Intent.NOT_ACCEPTED, cues, which="bureau" if bureau else None)
 
     def _confidential(self, text: str) -> IntentGuess | None:
         cues = self.near("report", "exposure", text)
