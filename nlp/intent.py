@@ -99,6 +99,7 @@ SLOTS = (
     "recheck_done",
     "want_review",
     "want_recheck",
+    "escalate",
     "other_decision",
     "refused",
     "refused_elsewhere",
@@ -119,6 +120,17 @@ class IntentGuess:
     ticket: str | None = None
     # REVIEW: "review" (复查) or "recheck" (复核); NOT_ACCEPTED: "bureau" when a petition bureau refused
     which: str | None = None
+
+    @property
+    def need(self) -> str | None:
+        """The FAQ `need` that answers this guess (knowledge.faq.NEEDS), or None for the broad intents."""
+        if not self.intent.specific:
+            return None
+        if self.intent is Intent.REVIEW:
+            return self.which or "review"
+        if self.intent is Intent.NOT_ACCEPTED and self.which == "bureau":
+            return "not_registered"
+        return self.intent.value
 
 
 class _Needs:
@@ -146,6 +158,13 @@ class _Needs:
                     return a.group(0), b.group(0)
         return None
 
+    def stage(self, text: str) -> str | None:
+        """Which step of 复查 → 复核 a text is about: "recheck" once a 复查 has concluded or 复核 is
+        named, "review" when only 复查 is; None when neither."""
+        if "复核" in text or self.find("review_done", text) or self.find("recheck_done", text):
+            return "recheck"
+        return "review" if "复查" in text else None
+
     def read(self, text: str) -> IntentGuess | None:
         return self._review(text) or self._refused(text) or self._confidential(text) or self._leader(text) or (
             self._status(text)
@@ -162,6 +181,8 @@ class _Needs:
             (("want_recheck",), "recheck"),
             (("want_review",), "review"),
             (("petition_outcome", "discontent"), "review"),
+            (("escalate", "discontent"), "review"),
+            (("escalate", "petition_outcome"), "review"),
         ):
             if len(slots) == 2:
                 cues = self.near(slots[0], slots[1], text)
@@ -232,6 +253,11 @@ def read_need(text: str) -> IntentGuess | None:
     """The specific need of a normalised message (review, not accepted, leader, confidential,
     status), or None."""
     return _needs().read(plain(text.strip()))
+
+
+def review_stage(text: str) -> str | None:
+    """"review" (复查, 第三十五条) or "recheck" (复核, 第三十六条) when the text is about one of them."""
+    return _needs().stage(plain(text))
 
 
 def guess_intent(text: str, *, qa_confidence: float = 0.0) -> IntentGuess:

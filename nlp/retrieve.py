@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from knowledge import REGULATION, Article, Citation, FaqEntry, Knowledge
 
 from .colloquial import Homophones, digits
-from .intent import Intent, IntentGuess, plain, read_need
+from .intent import IntentGuess, plain, read_need, review_stage
 from .normalize import normalize
 from .segment import Segmenter
 
@@ -48,7 +48,9 @@ PARTIAL = 0.5  # credit for an unknown word whose characters the document holds 
 FIELD_WEIGHTS = {"questions": 1.0, "topic": 1.0, "answer": 0.35, "article": 0.25}
 ARTICLE_DOC_WEIGHT = 0.8  # a bare article competes a little below a curated answer
 PHRASING_WEIGHT = 8.0  # in BM25 units: a perfect phrasing match is worth a strong keyword hit
-NEED_WEIGHT = 12.0  # the entry that answers a need the intent reader recognised (e.g. 复核) comes first
+NEED_WEIGHT = 4.0  # the entry that answers a need the intent reader recognised comes first, by this much
+STAGE_ARTICLES = {"review": 35, "recheck": 36}  # 复查, 复核
+OTHER_STAGE_WEIGHT = 0.6  # an answer about the other step of the two
 SCORE_MIDPOINT, SCORE_SPREAD = 9.0, 2.0
 STRENGTH_SHARE = 0.35  # confidence = this share of the squashed score + the rest of the topic coverage
 CONFIDENCE_THRESHOLD = 0.40
@@ -115,20 +117,26 @@ def char_bigrams(text: str) -> list[str]:
     return grams
 
 
+PASSAGES = True
+
+
+def _passages(article: Article) -> list[str]:
+    """An article cut where a citizen's question would land: each paragraph on its own, each
+    numbered item together with the sentence that introduces it (第五条（三） + «应当遵循下列原则»)."""
+    passages: list[str] = []
+    lead = ""
+    for paragraph in article.paragraphs:
+        if paragraph.startswith("（") and lead:
+            passages.append(f"{lead}{paragraph}")
+        else:
+            passages.append(paragraph)
+            lead = paragraph if paragraph.endswith(("：", ":")) else ""
+    return passages if len(passages) > 1 else [article.text]
+
+
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
     """A pattern matching any of the words, longest first (or nothing, for no words)."""
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
-
-
-def _need_key(guess: IntentGuess | None) -> str | None:
-    """The FAQ `need` a recognised intent is answered by (a 复查 and a 复核 request are two)."""
-    if guess is None:
-        return None
-    if guess.intent is Intent.REVIEW:
-        return guess.which or "review"
-    if guess.intent is Intent.NOT_ACCEPTED and guess.which == "bureau":
-        return "not_registered"
-    return guess.intent.value
 
 
 class _Bm25:
@@ -213,9 +221,10 @@ class Retriever:
             word_docs.append(words)
             gram_docs.append(grams)
         for article in knowledge.regulation.articles.values():
-            self._docs.append((None, article))
-            word_docs.append(self._article_words(article))
-            gram_docs.append(Counter(char_bigrams(normalize(article.text))))
+            for passage in (_passages(article) if PASSAGES else [article.text]):
+                self._docs.append((None, article))
+                word_docs.append(Counter(self._seg.words(normalize(passage), normalised=True)))
+                gram_docs.append(Counter(char_bigrams(normalize(passage))))
         self._main = _Index(word_docs, gram_docs)
         self._n_faq = len(knowledge.faq)
         self._need_doc = {entry.need: i for i, entry in enumerate(knowledge.faq) if entry.need}
@@ -323,9 +332,17 @@ class Retriever:
         for doc, sim in enumerate(best_phrasing):
             if scores[doc] > 0:
                 scores[doc] += PHRASING_WEIGHT * sim
-        need_doc = self._need_doc.get(_need_key(need))
+        # 复查 and 复核 are two steps with two articles: a question about one is not about the other
+        stage = review_stage(text)
+        if stage is not None:
+            other = STAGE_ARTICLES["recheck" if stage == "review" else "review"]
+            for i, (entry, article) in enumerate(self._docs):
+                if (entry.citations[0].article if entry else article.number) == other and article.law == REGULATION:
+                    scores[i] *= OTHER_STAGE_WEIGHT
+        # a need the intent reader recognised is answered by the entry written for it
+        need_doc = self._need_doc.get(need.need) if need else None
         if need_doc is not None:
-            scores[need_doc] += NEED_WEIGHT
+            scores[need_doc] = max(scores) + NEED_WEIGHT
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         answers: list[Answer] = []
         seen_articles: set[Citation] = set()
