@@ -166,8 +166,12 @@ class _Needs:
         return "review" if "复查" in text else None
 
     def read(self, text: str) -> IntentGuess | None:
-        return self._review(text) or self._refused(text) or self._confidential(text) or self._leader(text) or (
-            self._status(text)
+        return (
+            self._review(text)
+            or self._refused(text)
+            or self._confidential(text)
+            or self._leader(text)
+            or (self._status(text))
         )
 
     def _review(self, text: str) -> IntentGuess | None:
@@ -256,7 +260,7 @@ def read_need(text: str) -> IntentGuess | None:
 
 
 def review_stage(text: str) -> str | None:
-    """"review" (复查, 第三十五条) or "recheck" (复核, 第三十六条) when the text is about one of them."""
+    """ "review" (复查, 第三十五条) or "recheck" (复核, 第三十六条) when the text is about one of them."""
     return _needs().stage(plain(text))
 
 

@@ -59,7 +59,7 @@ ANCHOR_STRENGTH = 0.25  # … as long as something in the knowledge base matched
 NEED_CONFIDENCE = 0.8  # a need the intent reader recognised, answered by the entry made for it
 # another law answers only when its article covers the question's topic this much, and this much
 # better than the best answer from the regulation and the FAQ
-LAW_COVERAGE, LAW_MARGIN = 0.7, 0.25
+LAW_COVERAGE, LAW_MARGIN = 0.6, 0.25
 LAW_SCORE_MIDPOINT = 12.0  # the laws are long: a strong match needs a higher raw score
 
 
@@ -115,9 +115,6 @@ def char_bigrams(text: str) -> list[str]:
     for run in _CJK_RUN.findall(text):
         grams.extend(run[i : i + 2] for i in range(len(run) - 1))
     return grams
-
-
-PASSAGES = True
 
 
 def _passages(article: Article) -> list[str]:
@@ -191,6 +188,7 @@ class Retriever:
         self._frame = frozenset(slots.get("frame", ()))
         self._domain = _alternation(slots.get("domain", ()))
         self._legal = _alternation(slots.get("legal", ()))
+        self._other_decision = _alternation(slots.get("other_decision", ()))
         # documents: FAQ entries first, then every regulation article
         self._docs: list[tuple[FaqEntry | None, Article]] = []
         word_docs: list[Counter[str]] = []
@@ -221,7 +219,7 @@ class Retriever:
             word_docs.append(words)
             gram_docs.append(grams)
         for article in knowledge.regulation.articles.values():
-            for passage in (_passages(article) if PASSAGES else [article.text]):
+            for passage in _passages(article):
                 self._docs.append((None, article))
                 word_docs.append(Counter(self._seg.words(normalize(passage), normalised=True)))
                 gram_docs.append(Counter(char_bigrams(normalize(passage))))
@@ -229,11 +227,18 @@ class Retriever:
         self._n_faq = len(knowledge.faq)
         self._need_doc = {entry.need: i for i, entry in enumerate(knowledge.faq) if entry.need}
         # the other laws, in an index of their own: their length must not dilute the regulation's
-        self._law_articles = [a for law in knowledge.laws.values() if law.name != REGULATION for a in law.articles.values()]
-        self._laws = _Index(
-            [self._article_words(a) for a in self._law_articles],
-            [Counter(char_bigrams(normalize(a.text))) for a in self._law_articles],
-        )
+        self._law_articles: list[Article] = []
+        law_words: list[Counter[str]] = []
+        law_grams: list[Counter[str]] = []
+        for law in knowledge.laws.values():
+            if law.name == REGULATION:
+                continue
+            for article in law.articles.values():
+                for passage in _passages(article):
+                    self._law_articles.append(article)
+                    law_words.append(Counter(self._seg.words(normalize(passage), normalised=True)))
+                    law_grams.append(Counter(char_bigrams(normalize(passage))))
+        self._laws = _Index(law_words, law_grams)
         # every word a question may mean, for finding misheard ones: the knowledge base's own words
         terms = set(knowledge.lexicon.all_words)
         for counter in word_docs:
@@ -252,9 +257,6 @@ class Retriever:
                 self._phrasing_entry.append(doc)
                 for term, weight in vector.items():
                     self._phrasings[term].append((index, weight))
-
-    def _article_words(self, article: Article) -> Counter[str]:
-        return Counter(self._seg.words(normalize(article.text), normalised=True))
 
     def _query(self, text: str) -> tuple[list[str], dict[str, float], dict[str, float]]:
         words = self._seg.words(text, normalised=True)
@@ -338,6 +340,11 @@ class Retriever:
             other = STAGE_ARTICLES["recheck" if stage == "review" else "review"]
             for i, (entry, article) in enumerate(self._docs):
                 if (entry.citations[0].article if entry else article.number) == other and article.law == REGULATION:
+                    scores[i] *= OTHER_STAGE_WEIGHT
+        elif self._other_decision.search(text):
+            # 复查 and 复核 are for a petition's outcome, not for a judgment, an award or a penalty
+            for i, (entry, article) in enumerate(self._docs):
+                if (entry.citations[0].article if entry else article.number) in STAGE_ARTICLES.values():
                     scores[i] *= OTHER_STAGE_WEIGHT
         # a need the intent reader recognised is answered by the entry written for it
         need_doc = self._need_doc.get(need.need) if need else None
