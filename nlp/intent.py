@@ -259,6 +259,17 @@ def read_need(text: str) -> IntentGuess | None:
     return _needs().read(plain(text.strip()))
 
 
+_CLAUSE = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,\n]*")
+
+
+def asked_part(text: str) -> str:
+    """The clauses of a message that ask something: a long account that ends «…到底有没有期限，
+    过了期限怎么办» is asking about time limits, whatever the story before it. The whole text
+    when no clause asks."""
+    clauses = [c for c in _CLAUSE.findall(text) if _QUESTION.search(c.rstrip("。！!；;，,\n "))]
+    return "".join(clauses) or text
+
+
 def review_stage(text: str) -> str | None:
     """ "review" (复查, 第三十五条) or "recheck" (复核, 第三十六条) when the text is about one of them."""
     return _needs().stage(plain(text))

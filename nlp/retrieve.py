@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from knowledge import REGULATION, Article, Citation, FaqEntry, Knowledge
 
 from .colloquial import Homophones, digits
-from .intent import IntentGuess, plain, read_need, review_stage
+from .intent import IntentGuess, asked_part, plain, read_need, review_stage
 from .normalize import normalize
 from .segment import Segmenter
 
@@ -48,6 +48,8 @@ PARTIAL = 0.5  # credit for an unknown word whose characters the document holds 
 FIELD_WEIGHTS = {"questions": 1.0, "topic": 1.0, "answer": 0.35, "article": 0.25}
 ARTICLE_DOC_WEIGHT = 0.8  # a bare article competes a little below a curated answer
 PHRASING_WEIGHT = 8.0  # in BM25 units: a perfect phrasing match is worth a strong keyword hit
+LONG = 50  # characters: a message this long usually tells a story before it asks
+STORY_WEIGHT = 0.4  # … and the story counts this much next to the question itself
 NEED_WEIGHT = 4.0  # the entry that answers a need the intent reader recognised comes first, by this much
 STAGE_ARTICLES = {"review": 35, "recheck": 36}  # 复查, 复核
 OTHER_STAGE_WEIGHT = 0.6  # an answer about the other step of the two
@@ -129,6 +131,14 @@ def _passages(article: Article) -> list[str]:
             passages.append(paragraph)
             lead = paragraph if paragraph.endswith(("：", ":")) else ""
     return passages if len(passages) > 1 else [article.text]
+
+
+def _blend(story: dict[str, float], asked: dict[str, float], weight: float) -> dict[str, float]:
+    """The whole message at `weight`, plus what it asks at full weight."""
+    blended = {t: q * weight for t, q in story.items()}
+    for t, q in asked.items():
+        blended[t] = blended.get(t, 0.0) + q
+    return blended
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
@@ -319,6 +329,13 @@ class Retriever:
         words, query, grams = self._query(text)
         if not query:
             return Retrieval(question, (), 0.0)
+        if len(text) > LONG:
+            # a long account: what it asks weighs more than the story around it
+            asked = asked_part(text)
+            if asked != text:
+                words, asked_query, asked_grams = self._query(asked)
+                query = _blend(query, asked_query, STORY_WEIGHT)
+                grams = _blend(grams, asked_grams, STORY_WEIGHT)
         need = read_need(text)
         scores = self._main.scores(query, grams)
         for i in range(self._n_faq, len(scores)):
