@@ -67,7 +67,8 @@ def format_answer(answer: Answer) -> str:
         body = f"{answer.entry.answer}\n\n{QUOTE.format(quote=answer.entry.quote)}"
     else:
         assert answer.article is not None
-        text = answer.article.text
+        # the paragraph that answers, when the article has several (the full text is one tap away)
+        text = answer.passage or answer.article.text
         if len(text) > ARTICLE_CHARS:
             text = text[:ARTICLE_CHARS].rstrip("，。；：、") + "……"
         body = ARTICLE_ANSWER.format(law=answer.article.law, label=answer.article.label, text=text)

@@ -73,6 +73,7 @@ class Answer:
     citations: tuple[Citation, ...]
     entry: FaqEntry | None = None
     article: Article | None = None
+    passage: str | None = None  # for a bare article: the paragraph that matched
 
     @property
     def key(self) -> str:
@@ -201,6 +202,7 @@ class Retriever:
         self._other_decision = _alternation(slots.get("other_decision", ()))
         # documents: FAQ entries first, then every regulation article
         self._docs: list[tuple[FaqEntry | None, Article]] = []
+        self._passage: dict[int, str] = {}  # doc → the paragraph of the article it holds
         word_docs: list[Counter[str]] = []
         gram_docs: list[Counter[str]] = []
         for entry in knowledge.faq:
@@ -230,6 +232,7 @@ class Retriever:
             gram_docs.append(grams)
         for article in knowledge.regulation.articles.values():
             for passage in _passages(article):
+                self._passage[len(self._docs)] = passage
                 self._docs.append((None, article))
                 word_docs.append(Counter(self._seg.words(normalize(passage), normalised=True)))
                 gram_docs.append(Counter(char_bigrams(normalize(passage))))
@@ -238,6 +241,7 @@ class Retriever:
         self._need_doc = {entry.need: i for i, entry in enumerate(knowledge.faq) if entry.need}
         # the other laws, in an index of their own: their length must not dilute the regulation's
         self._law_articles: list[Article] = []
+        self._law_passages: list[str] = []
         law_words: list[Counter[str]] = []
         law_grams: list[Counter[str]] = []
         for law in knowledge.laws.values():
@@ -246,6 +250,7 @@ class Retriever:
             for article in law.articles.values():
                 for passage in _passages(article):
                     self._law_articles.append(article)
+                    self._law_passages.append(passage)
                     law_words.append(Counter(self._seg.words(normalize(passage), normalised=True)))
                     law_grams.append(Counter(char_bigrams(normalize(passage))))
         self._laws = _Index(law_words, law_grams)
@@ -378,7 +383,7 @@ class Retriever:
                 citation = Citation(article.law, article.number)
                 if citation in seen_articles:
                     continue  # a curated answer citing this article already ranks higher
-                answers.append(Answer(scores[i], (citation,), None, article))
+                answers.append(Answer(scores[i], (citation,), None, article, self._passage.get(i)))
             else:
                 answers.append(Answer(scores[i], entry.citations, entry, article))
             seen_articles.update(answers[-1].citations[:1])
@@ -391,22 +396,23 @@ class Retriever:
                 confidence = max(confidence, ANCHORED_CONFIDENCE)
         elif coverage < 1 - LAW_MARGIN and self._legal.search(text):
             law = self._best_law(words, query, grams)
-            if law is not None and law[2] >= max(LAW_COVERAGE, coverage + LAW_MARGIN):
-                article, score, law_coverage = law
-                answers.insert(0, Answer(score, (Citation(article.law, article.number),), None, article))
+            if law is not None and law[3] >= max(LAW_COVERAGE, coverage + LAW_MARGIN):
+                article, passage, score, law_coverage = law
+                answers.insert(0, Answer(score, (Citation(article.law, article.number),), None, article, passage))
                 del answers[limit:]
                 confidence = self._confidence(score, law_coverage, LAW_SCORE_MIDPOINT)
         return Retrieval(question, tuple(answers), round(min(1.0, confidence), 3), tuple(words), need)
 
     def _best_law(
         self, words: list[str], query: dict[str, float], grams: dict[str, float]
-    ) -> tuple[Article, float, float] | None:
-        """The article of another law that best covers the question: (article, score, coverage)."""
+    ) -> tuple[Article, str, float, float] | None:
+        """The article of another law that best covers the question: (article, passage, score, coverage)."""
         scores = self._laws.scores(query, grams)
         best = max(range(len(scores)), key=scores.__getitem__, default=None)
         if best is None or scores[best] <= 0:
             return None
-        return self._law_articles[best], scores[best], self._coverage(words, self._laws, best)
+        article, passage = self._law_articles[best], self._law_passages[best]
+        return article, passage, scores[best], self._coverage(words, self._laws, best)
 
     @staticmethod
     def _strength(score: float, midpoint: float) -> float:
