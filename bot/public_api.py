@@ -49,6 +49,8 @@ async def ask(request: web.Request) -> web.Response:
             body["answer"] = format_answer(result.best)
             body["citations"] = [{"source": c.law, "article": c.article} for c in result.citations()]
             body["topic"] = result.best.topic
+            if result.need is not None and result.need.need:
+                body["need"] = result.need.need  # e.g. "recheck": the question asked for 复核
         else:
             body["suggestions"] = [topic_button(a).label for a in result.answers[:2]]
     if cut:
@@ -70,7 +72,7 @@ async def triage(request: web.Request) -> web.Response:
     verdict = engine.steer(text)
     urgency = engine.urgency(text)
     body = {
-        "intent": guess.intent.value,
+        "intent": guess.intent.public,
         "channel": verdict.channel,
         "channel_confidence": verdict.confidence,
         "channel_cues": [h.label for h in verdict.cues],

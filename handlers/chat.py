@@ -21,8 +21,11 @@ ASK_BUTTON = Button("先咨询政策", "qa:prompt")
 
 
 async def free_text(ctx: Context) -> None:
-    await steering.care_if_urgent(ctx, ctx.engine.urgency(ctx.text))
+    urgency = ctx.engine.urgency(ctx.text)
+    await steering.care_if_urgent(ctx, urgency)
     guess = ctx.engine.intent(ctx.text)
+    if not urgency.urgent and await qa.answer_need(ctx, guess):
+        return
     if guess.intent is Intent.OTHER:
         if not ctx.text:
             ctx.say(qa.NOT_UNDERSTOOD, menu())
@@ -30,10 +33,7 @@ async def free_text(ctx: Context) -> None:
             ctx.say(SMALL_TALK if len(ctx.text) <= 12 else qa.NOT_UNDERSTOOD, menu())
         return
     if guess.intent is Intent.STATUS:
-        if guess.ticket:
-            await status.show(ctx, guess.ticket)
-        else:
-            await status.list_mine(ctx)
+        await status.progress(ctx, guess.ticket)
         return
     if guess.intent is Intent.COMPLAIN or ctx.state.data.get("urgent"):
         if not await steering.steer(ctx, ctx.engine.steer(ctx.text)):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from knowledge import Citation
+from knowledge import REGULATION, Citation, FaqEntry
 from knowledge.numerals import article_label
-from nlp import Retrieval, has_meaning
+from nlp import Intent, IntentGuess, Retrieval, has_meaning
 from nlp.retrieve import Answer
 
 from .context import Context
@@ -26,6 +26,9 @@ NOT_SURE = (
 NOT_UNDERSTOOD = "抱歉，我没看懂这条消息 🙂 您可以直接用文字提问，比如「信访事项多久办结？」"
 UNKNOWN_TOPIC = "这个话题找不到了，可能条目已更新。请直接输入您的问题。"
 ASK_STAFF = Button("我要反映问题", "intake:start")
+LEADER_SCHEDULE = "领导接访的具体日期、地点和接访领导，以当地党委政府和信访部门公布的安排为准。"
+LEADER_OFFER = "如果愿意，也可以先把事情在这里登记下来，工作人员会转给负责的部门办理。"
+CONFIDENTIAL_OFFER = "需要举报的，可以点「我要反映问题」在这里提交。"
 # ─────────────────────────────────────────────────────────────────────────────
 
 ARTICLE_CHARS = 300
@@ -47,7 +50,12 @@ def topic_button(answer: Answer) -> Button:
     if answer.entry is not None:
         return Button(answer.entry.topic, f"qa:{answer.entry.id}")
     citation = answer.citations[0]
-    return Button(citation_text(citation), f"qa:a{citation.article}")
+    return Button(citation_text(citation), f"qa:{law_key(citation)}")
+
+
+def law_key(citation: Citation) -> str:
+    """The payload of an article button: «a34» for the regulation, «a27@劳动争议调解仲裁法» otherwise."""
+    return f"a{citation.article}" if citation.law == REGULATION else f"a{citation.article}@{citation.law}"
 
 
 def format_answer(answer: Answer) -> str:
@@ -56,7 +64,8 @@ def format_answer(answer: Answer) -> str:
         body = f"{answer.entry.answer}\n\n{QUOTE.format(quote=answer.entry.quote)}"
     else:
         assert answer.article is not None
-        text = answer.article.text
+        # the paragraph that answers, when the article has several (the full text is one tap away)
+        text = answer.passage or answer.article.text
         if len(text) > ARTICLE_CHARS:
             text = text[:ARTICLE_CHARS].rstrip("，。；：、") + "……"
         body = ARTICLE_ANSWER.format(law=answer.article.law, label=answer.article.label, text=text)
@@ -104,8 +113,62 @@ async def topic(ctx: Context, key: str) -> None:
     if entry is not None:
         ctx.say(format_answer(Answer(1.0, entry.citations, entry, knowledge.article(entry.citations[0]))))
         return
-    if key.startswith("a") and key[1:].isdigit() and int(key[1:]) in knowledge.regulation.articles:
-        article = knowledge.regulation.articles[int(key[1:])]
+    number, _, law_name = key[1:].partition("@")
+    law = knowledge.laws.get(law_name or REGULATION)
+    if key.startswith("a") and number.isdigit() and law is not None and int(number) in law.articles:
+        article = law.articles[int(number)]
         ctx.say(format_answer(Answer(1.0, (Citation(article.law, article.number),), None, article)))
         return
     ctx.say(UNKNOWN_TOPIC)
+
+
+# ── the specific needs (nlp/intent.py) that the law answers directly ──────────
+
+
+def need_entry(ctx: Context, need: str) -> FaqEntry | None:
+    """The FAQ entry written for a need (its `need` field in faq.toml)."""
+    return next((e for e in ctx.engine.knowledge.faq if e.need == need), None)
+
+
+def answer_entry(ctx: Context, entry: FaqEntry, extra: str = "", buttons: tuple[Button, ...] = ()) -> None:
+    answer = Answer(1.0, entry.citations, entry, ctx.engine.knowledge.article(entry.citations[0]))
+    text = format_answer(answer)
+    ctx.say(f"{text}\n\n{extra}" if extra else text, rows(*buttons))
+
+
+async def answer_need(ctx: Context, guess: IntentGuess) -> bool:
+    """Answer a specific need read from free text; False when the guess is not one of ours.
+
+    Status is the status feature's (handlers/status.py); a 复查/复核 request goes to the review
+    flow when it is installed (handlers/review.py), else it is answered from the law."""
+    if guess.intent is Intent.REVIEW:
+        await review_request(ctx, guess.which)
+    elif guess.intent is Intent.LEADER:
+        await leader_reception(ctx)
+    elif guess.intent in (Intent.NOT_ACCEPTED, Intent.CONFIDENTIAL):
+        entry = need_entry(ctx, guess.need or "")
+        if entry is None:
+            return False
+        extra = CONFIDENTIAL_OFFER if guess.intent is Intent.CONFIDENTIAL else ""
+        answer_entry(ctx, entry, extra, (ASK_STAFF,))
+    else:
+        return False
+    return True
+
+
+async def review_request(ctx: Context, which: str | None) -> None:
+    """A request for 复查 (which="review") or 复核 ("recheck"); None when it is not clear which."""
+    from . import review  # the review flow imports the intake package, which imports this module
+
+    await review.request(ctx, which)
+
+
+async def leader_reception(ctx: Context) -> None:
+    """领导接访: what the regulation promises (第十八条) and how to get there.
+
+    The reception-day schedule (GET /api/v1/reception-days) extends this answer with the next
+    dates, leaders and places once it exists; until then the citizen is told where they are
+    published."""
+    entry = need_entry(ctx, "leader")
+    if entry is not None:
+        answer_entry(ctx, entry, f"{LEADER_SCHEDULE}\n{LEADER_OFFER}", (ASK_STAFF,))

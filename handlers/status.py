@@ -22,6 +22,10 @@ router = Router("status")
 ASK_TICKET = "请发送受理编号，例如：/status XF-20261125-0001。不记得的话，发送 /mycases 查看您反映过的事项。"
 NOT_FOUND = "未找到编号为 {ticket} 的事项。请核对编号；只能查询您本人在这里反映的事项。发送 /mycases 可查看全部。"
 NO_CASES = "您还没有在这里反映过问题。需要的话点「我要反映问题」。"
+NO_CASES_ELSEWHERE = (
+    "在别处（信访部门、来信、来访、网上信访）反映的事项，可以按受理机关公布的查询方式查询办理进展和结果"
+    "（《信访工作条例》第十八条、第二十一条）；有受理编号的，发送 /status 加编号。"
+)
 MY_CASES = "您反映过的事项（最近 {count} 件），点编号查看详情："
 STATUS = (
     "受理编号：{ticket}\n事项：{summary}\n当前状态：{status}\n责任部门：{department}\n登记时间：{received}\n"
@@ -122,6 +126,20 @@ async def status(ctx: Context, argument: str) -> None:
 @router.command("mycases")
 async def my_cases(ctx: Context, _argument: str) -> None:
     await list_mine(ctx)
+
+
+async def progress(ctx: Context, ticket: str | None) -> None:
+    """«我反映的事情办得怎么样了» in any wording: the case named, the only case, or the list."""
+    if ticket:
+        await show(ctx, ticket)
+        return
+    mine = await cases.citizens_cases(ctx.uow.session, ctx.citizen_id)
+    if len(mine) == 1:
+        await show(ctx, mine[0].ticket)
+    elif not mine:
+        ctx.say(f"{NO_CASES}\n{NO_CASES_ELSEWHERE}", rows(Button("我要反映问题", "intake:start")))
+    else:
+        await list_mine(ctx)
 
 
 async def list_mine(ctx: Context) -> None:

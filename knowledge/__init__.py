@@ -6,10 +6,11 @@ once at start-up (`load_knowledge()`), and then shared read-only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from .channels import Channel, load_channels
+from .colloquial import Colloquial, load_colloquial
 from .departments import Category, Department, Taxonomy, load_taxonomy
 from .errors import KnowledgeError
 from .faq import Citation, FaqEntry, load_faq
@@ -24,6 +25,7 @@ __all__ = [
     "Category",
     "Channel",
     "Citation",
+    "Colloquial",
     "Department",
     "FaqEntry",
     "Knowledge",
@@ -47,6 +49,7 @@ class Knowledge:
     channels: dict[str, Channel]
     outreach: Outreach
     remedies: Remedies
+    colloquial: Colloquial = field(default_factory=load_colloquial)
 
     @property
     def regulation(self) -> Law:

@@ -9,6 +9,8 @@ from .datafile import DataFile, load_toml, require_int_list, require_str, requir
 from .laws import REGULATION, Law
 
 FAQ_FILE = "faq.toml"
+# the specific needs the intent reader recognises (nlp/intent.py); an entry may answer one of them
+NEEDS = ("review", "recheck", "not_accepted", "not_registered", "leader", "confidential", "status")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 
 
@@ -26,6 +28,7 @@ class FaqEntry:
     answer: str
     citations: tuple[Citation, ...]  # best first
     quote: str  # verbatim sentence of citations[0]
+    need: str | None = None  # the specific need this entry answers (one of NEEDS)
 
     @property
     def law(self) -> str:
@@ -42,6 +45,7 @@ def parse_faq(file: DataFile, laws: dict[str, Law]) -> tuple[FaqEntry, ...]:
         raise file.error("没有任何 [[entry]]")
     entries: list[FaqEntry] = []
     seen: dict[str, int | None] = {}
+    needs: dict[str, str] = {}
     for index, item in enumerate(items):
         line = file.item_line("entry", index)
         entry_id = require_str(file, item, "id", line)
@@ -64,6 +68,13 @@ def parse_faq(file: DataFile, laws: dict[str, Law]) -> tuple[FaqEntry, ...]:
                 f"quote 不是《{law.name}》第{numbers[0]}条的原文，请从条文中原样复制",
                 file.key_line("quote", line or 0),
             )
+        need = item.get("need")
+        if need is not None:
+            if need not in NEEDS:
+                raise file.error(f"need 只能是 {'、'.join(NEEDS)} 之一", file.key_line("need", line or 0))
+            if need in needs:
+                raise file.error(f"need「{need}」已由「{needs[need]}」回答，每种需要只对应一条", line)
+            needs[need] = entry_id
         entries.append(
             FaqEntry(
                 id=entry_id,
@@ -72,6 +83,7 @@ def parse_faq(file: DataFile, laws: dict[str, Law]) -> tuple[FaqEntry, ...]:
                 answer=require_str(file, item, "answer", line, max_len=400),
                 citations=tuple(Citation(law.name, n) for n in numbers),
                 quote=quote,
+                need=need,
             )
         )
     return tuple(entries)

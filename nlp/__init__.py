@@ -88,7 +88,7 @@ class Engine:
     def intent(self, text: str) -> IntentGuess:
         text = normalize(text)
         guess = guess_intent(text)
-        if guess.intent is Intent.STATUS or (guess.intent is Intent.OTHER and not has_meaning(text)):
+        if guess.intent.specific or (guess.intent is Intent.OTHER and not has_meaning(text)):
             return guess
         if guess.intent is not Intent.COMPLAIN:
             # a matter the law sends elsewhere is a grievance, however it is phrased — unless it

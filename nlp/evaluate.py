@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge import REGULATION
+from knowledge import REGULATION, Citation
 
 from .retrieve import Retriever
 
@@ -34,11 +34,14 @@ def read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
 
 @dataclass
 class QaReport:
-    total: int = 0
+    total: int = 0  # in-scope questions (with articles)
     top1: int = 0
     top3: int = 0
-    unsure: int = 0  # below the confidence threshold: the API answers with no citation
-    misses: list[tuple[str, list[int], list[int]]] = field(default_factory=list)  # (q, expected, got)
+    unsure: int = 0  # in-scope questions below the confidence threshold: no citation, a miss
+    out_of_scope: int = 0  # questions labelled with no article
+    false_answers: int = 0  # … that were answered confidently, with a citation
+    misses: list[tuple[str, list[int], list[str]]] = field(default_factory=list)  # (q, expected, got)
+    false_answered: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def top1_accuracy(self) -> float:
@@ -50,33 +53,51 @@ class QaReport:
 
     def render(self) -> str:
         lines = [
-            f"问题数 {self.total}",
+            f"问题数 {self.total}（另有范围外问题 {self.out_of_scope} 个）",
             f"top-1 准确率 {self.top1_accuracy:.1%}（{self.top1}/{self.total}）",
             f"top-3 准确率 {self.top3_accuracy:.1%}（{self.top3}/{self.total}）",
             f"低于置信阈值、答「不确定」的 {self.unsure} 个（计为未命中）",
+            f"范围外问题被有把握地作答 {self.false_answers}/{self.out_of_scope}",
         ]
         if self.misses:
             lines.append("未命中（top-1）：")
             lines += [f"  ✗ {q}  应为 {exp}  答为 {got[:3]}" for q, exp, got in self.misses]
+        if self.false_answered:
+            lines.append("范围外却作答的：")
+            lines += [f"  ✗ {q}  答为 {got[:3]}" for q, got in self.false_answered]
         return "\n".join(lines)
 
 
+def _label(citation: Citation) -> str:
+    return str(citation.article) if citation.law == REGULATION else f"{citation.law}{citation.article}"
+
+
 def evaluate_qa(retriever: Retriever, rows: Iterable[dict]) -> QaReport:
-    """A hit at k when one of the first k distinct cited articles of the regulation is expected.
+    """A hit at k when one of the first k distinct citations is an expected article of the regulation.
 
     The citations are exactly those `/api/v1/ask` returns, best first — none when the answer is
-    below the confidence threshold, which therefore counts as a miss.
+    below the confidence threshold, which therefore counts as a miss; a citation of another law
+    never matches (the labels are articles of the regulation). A row with no articles is out of
+    scope: answering it confidently is a false answer.
     """
     report = QaReport()
     for row in rows:
         expected = [int(a) for a in row["articles"]]
         result = retriever.search(row["q"])
-        got = [c.article for c in result.citations() if c.law == REGULATION] if result.confident else []
+        cited = result.citations() if result.confident else []
+        got = [_label(c) for c in cited]
+        if not expected:
+            report.out_of_scope += 1
+            if cited:
+                report.false_answers += 1
+                report.false_answered.append((row["q"], got))
+            continue
+        hits = [c.law == REGULATION and c.article in expected for c in cited]
         report.unsure += not result.confident
         report.total += 1
-        report.top1 += bool(got) and got[0] in expected
-        report.top3 += any(a in expected for a in got[:3])
-        if not (got and got[0] in expected):
+        report.top1 += bool(hits) and hits[0]
+        report.top3 += any(hits[:3])
+        if not (hits and hits[0]):
             report.misses.append((row["q"], expected, got))
     return report
 

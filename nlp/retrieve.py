@@ -1,16 +1,23 @@
-"""Question answering by retrieval: rank FAQ entries and regulation articles for a question.
+"""Question answering by retrieval: rank FAQ entries and articles of the law for a question.
 
-BM25 over two views of every document — jieba words and character bigrams — so that a
-question cut differently from the FAQ still meets it. The query is widened by the synonym map
-(colloquial → statutory: 穿小鞋 → 打击报复), at a lower weight than the citizen's own words.
-FAQ entries are indexed by their questions (strongly), topic, answer and the text of the
-article they rest on (weakly); every article of the regulation is a document too, so a question
-the FAQ does not foresee still finds its article.
+First the question is made plain (nlp/colloquial.py: dialect, typos, misheard terms). Then BM25
+over two views of every document — jieba words and character bigrams — so that a question cut
+differently from the FAQ still meets it. The query is widened by the synonym map (colloquial →
+statutory: 穿小鞋 → 打击报复), at a lower weight than the citizen's own words. FAQ entries are
+indexed by their questions (strongly), topic, answer and the text of the article they rest on
+(weakly); every article of the regulation is a document too, so a question the FAQ does not
+foresee still finds its article. A need the intent reader recognises (复查, 复核, 不受理, 找领导,
+举报保密, 查进度) puts the entry written for it first.
+
+The other shipped laws (劳动争议调解仲裁法, 行政复议法 …) are a second index. Their article
+answers only when it covers what the question is about clearly better than anything in the
+regulation or the FAQ («劳动仲裁的时效是多长» → 劳动争议调解仲裁法第二十七条); a question in the
+regulation's own terms is always answered from the regulation.
 
 Confidence mixes how strongly the best answer matched (its BM25 score, squashed) with the share
-of the question's information — its own words weighted by how rare they are in general Chinese —
-that the best answer covers. Below the threshold the caller says it is not sure rather than
-guessing.
+of the question's topic — its own words, less the frame (多久、在哪、找谁), weighted by how rare
+they are in general Chinese — that the best answer covers. Below the threshold the caller says it
+is not sure rather than guessing: «养老金什么时候发» matches «什么时候» and nothing else.
 """
 
 from __future__ import annotations
@@ -21,8 +28,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from knowledge import Article, Citation, FaqEntry, Knowledge
+from knowledge import REGULATION, Article, Citation, FaqEntry, Knowledge
 
+from .colloquial import Homophones, digits
+from .intent import IntentGuess, asked_part, plain, read_need, review_stage
 from .normalize import normalize
 from .segment import Segmenter
 
@@ -33,13 +42,27 @@ K1 = 1.2
 B = 0.6
 BIGRAM_WEIGHT = 0.35
 SYNONYM_WEIGHT = 0.6
+SYNONYM_COVERAGE = 0.8  # a word found only through a synonym is a little less sure than the word itself
 PARTIAL = 0.5  # credit for an unknown word whose characters the document holds as bigrams
 # field weights for FAQ documents: the citizen-worded questions matter most
 FIELD_WEIGHTS = {"questions": 1.0, "topic": 1.0, "answer": 0.35, "article": 0.25}
 ARTICLE_DOC_WEIGHT = 0.8  # a bare article competes a little below a curated answer
 PHRASING_WEIGHT = 8.0  # in BM25 units: a perfect phrasing match is worth a strong keyword hit
+LONG = 50  # characters: a message this long usually tells a story before it asks
+STORY_WEIGHT = 0.4  # … and the story counts this much next to the question itself
+NEED_WEIGHT = 4.0  # the entry that answers a need the intent reader recognised comes first, by this much
+STAGE_ARTICLES = {"review": 35, "recheck": 36}  # 复查, 复核
+OTHER_STAGE_WEIGHT = 0.6  # an answer about the other step of the two
 SCORE_MIDPOINT, SCORE_SPREAD = 9.0, 2.0
-CONFIDENCE_THRESHOLD = 0.42
+STRENGTH_SHARE = 0.35  # confidence = this share of the squashed score + the rest of the topic coverage
+CONFIDENCE_THRESHOLD = 0.40
+ANCHORED_CONFIDENCE = 0.45  # a question in petition words (上访、复查、投诉…) is ours even if worded oddly
+ANCHOR_STRENGTH = 0.25  # … as long as something in the knowledge base matched it at all
+NEED_CONFIDENCE = 0.8  # a need the intent reader recognised, answered by the entry made for it
+# another law answers only when its article covers the question's topic this much, and this much
+# better than the best answer from the regulation and the FAQ
+LAW_COVERAGE, LAW_MARGIN = 0.6, 0.25
+LAW_SCORE_MIDPOINT = 12.0  # the laws are long: a strong match needs a higher raw score
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +73,7 @@ class Answer:
     citations: tuple[Citation, ...]
     entry: FaqEntry | None = None
     article: Article | None = None
+    passage: str | None = None  # for a bare article: the paragraph that matched
 
     @property
     def key(self) -> str:
@@ -60,7 +84,7 @@ class Answer:
         if self.entry:
             return self.entry.topic
         assert self.article is not None
-        return f"{self.article.label}"
+        return self.article.label if self.article.law == REGULATION else self.article.citation
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +93,7 @@ class Retrieval:
     answers: tuple[Answer, ...]
     confidence: float
     words: tuple[str, ...] = field(default=())
+    need: IntentGuess | None = None  # the specific need read from the question, if any
 
     @property
     def best(self) -> Answer | None:
@@ -93,6 +118,33 @@ def char_bigrams(text: str) -> list[str]:
     for run in _CJK_RUN.findall(text):
         grams.extend(run[i : i + 2] for i in range(len(run) - 1))
     return grams
+
+
+def _passages(article: Article) -> list[str]:
+    """An article cut where a citizen's question would land: each paragraph on its own, each
+    numbered item together with the sentence that introduces it (第五条（三） + «应当遵循下列原则»)."""
+    passages: list[str] = []
+    lead = ""
+    for paragraph in article.paragraphs:
+        if paragraph.startswith("（") and lead:
+            passages.append(f"{lead}{paragraph}")
+        else:
+            passages.append(paragraph)
+            lead = paragraph if paragraph.endswith(("：", ":")) else ""
+    return passages if len(passages) > 1 else [article.text]
+
+
+def _blend(story: dict[str, float], asked: dict[str, float], weight: float) -> dict[str, float]:
+    """The whole message at `weight`, plus what it asks at full weight."""
+    blended = {t: q * weight for t, q in story.items()}
+    for t, q in asked.items():
+        blended[t] = blended.get(t, 0.0) + q
+    return blended
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern matching any of the words, longest first (or nothing, for no words)."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
 
 
 class _Bm25:
@@ -120,24 +172,45 @@ class _Bm25:
                 scores[i] += weight * qw * contribution
 
 
+class _Index:
+    """Words and bigrams of a set of documents, scored together."""
+
+    def __init__(self, words: Sequence[Counter[str]], grams: Sequence[Counter[str]]) -> None:
+        self.words = _Bm25(words)
+        self.grams = _Bm25(grams)
+        self.size = len(words)
+
+    def scores(self, query: dict[str, float], grams: dict[str, float]) -> list[float]:
+        scores = [0.0] * self.size
+        self.words.score(query, scores)
+        self.grams.score(grams, scores, BIGRAM_WEIGHT)
+        return scores
+
+
 class Retriever:
     """Ranks answers for a question. Build once (it segments the whole FAQ), query many times."""
 
     def __init__(self, knowledge: Knowledge, segmenter: Segmenter) -> None:
         self._seg = segmenter
-        self._synonyms = {k: v for k, v in knowledge.lexicon.synonyms.items()}
-        self._synonym_words = {k: [w for t in v for w in segmenter.words(t)] for k, v in self._synonyms.items()}
+        self._synonym_words = {
+            k: [w for t in v for w in segmenter.words(t)] for k, v in knowledge.lexicon.synonyms.items()
+        }
+        slots = knowledge.colloquial.slots
+        self._frame = frozenset(slots.get("frame", ()))
+        self._domain = _alternation(slots.get("domain", ()))
+        self._legal = _alternation(slots.get("legal", ()))
+        self._other_decision = _alternation(slots.get("other_decision", ()))
         # documents: FAQ entries first, then every regulation article
         self._docs: list[tuple[FaqEntry | None, Article]] = []
+        self._passage: dict[int, str] = {}  # doc → the paragraph of the article it holds
         word_docs: list[Counter[str]] = []
         gram_docs: list[Counter[str]] = []
         for entry in knowledge.faq:
-            article = knowledge.article(entry.citations[0])
             fields = {
                 "questions": " ".join(entry.questions),
                 "topic": entry.topic,
                 "answer": entry.answer,
-                "article": " ".join(knowledge.article(c).text for c in entry.citations[:1]),
+                "article": knowledge.article(entry.citations[0]).text,
             }
             words: Counter[str] = Counter()
             grams: Counter[str] = Counter()
@@ -154,17 +227,40 @@ class Retriever:
                             words[target] += weight * SYNONYM_WEIGHT
                 for g in char_bigrams(norm):
                     grams[g] += weight
-            self._docs.append((entry, article))
+            self._docs.append((entry, knowledge.article(entry.citations[0])))
             word_docs.append(words)
             gram_docs.append(grams)
         for article in knowledge.regulation.articles.values():
-            norm = normalize(article.text)
-            self._docs.append((None, article))
-            word_docs.append(Counter(self._seg.words(norm, normalised=True)))
-            gram_docs.append(Counter(char_bigrams(norm)))
-        self._words = _Bm25(word_docs)
-        self._grams = _Bm25(gram_docs)
+            for passage in _passages(article):
+                self._passage[len(self._docs)] = passage
+                self._docs.append((None, article))
+                word_docs.append(Counter(self._seg.words(normalize(passage), normalised=True)))
+                gram_docs.append(Counter(char_bigrams(normalize(passage))))
+        self._main = _Index(word_docs, gram_docs)
         self._n_faq = len(knowledge.faq)
+        self._need_doc = {entry.need: i for i, entry in enumerate(knowledge.faq) if entry.need}
+        # the other laws, in an index of their own: their length must not dilute the regulation's
+        self._law_articles: list[Article] = []
+        self._law_passages: list[str] = []
+        law_words: list[Counter[str]] = []
+        law_grams: list[Counter[str]] = []
+        for law in knowledge.laws.values():
+            if law.name == REGULATION:
+                continue
+            for article in law.articles.values():
+                for passage in _passages(article):
+                    self._law_articles.append(article)
+                    self._law_passages.append(passage)
+                    law_words.append(Counter(self._seg.words(normalize(passage), normalised=True)))
+                    law_grams.append(Counter(char_bigrams(normalize(passage))))
+        self._laws = _Index(law_words, law_grams)
+        # every word a question may mean, for finding misheard ones: the knowledge base's own words
+        terms = set(knowledge.lexicon.all_words)
+        for counter in word_docs:
+            terms.update(counter)
+        for slot_words in slots.values():
+            terms.update(slot_words)
+        self._homophones = Homophones(terms, segmenter, knowledge.lexicon.terms)
         # every phrasing on its own, as a unit vector: a question that matches a phrasing as a
         # whole beats one that shares a few words with a longer entry about something else
         self._phrasing_entry: list[int] = []
@@ -200,36 +296,53 @@ class Retriever:
 
     def _vector(self, query: dict[str, float], grams: dict[str, float]) -> dict[str, float]:
         """IDF-weighted unit vector over words and (prefixed) bigrams."""
-        vector = {w: q * self._words.idf.get(w, self._words.max_idf) for w, q in query.items()}
+        idf, gram_idf = self._main.words, self._main.grams
+        vector = {w: q * idf.idf.get(w, idf.max_idf) for w, q in query.items()}
         for g, q in grams.items():
-            vector["\0" + g] = BIGRAM_WEIGHT * q * self._grams.idf.get(g, self._grams.max_idf)
+            vector["\0" + g] = BIGRAM_WEIGHT * q * gram_idf.idf.get(g, gram_idf.max_idf)
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {t: v / norm for t, v in vector.items()}
 
-    def _coverage(self, words: Iterable[str], doc: int) -> float:
-        """Share of the question's IDF mass found in the document, directly or via a synonym."""
-        vocab = self._words.vocab[doc]
+    def _coverage(self, words: Iterable[str], index: _Index, doc: int) -> float:
+        """Share of the question's information found in the document, directly or via a synonym.
+
+        Only the words that say what the question is about count; its frame (多久、在哪、找谁、
+        多少钱) is left out, unless the question is nothing but a frame."""
+        vocab, gram_vocab = index.words.vocab[doc], index.grams.vocab[doc]
+        unique = list(dict.fromkeys(words))
+        topic = [w for w in unique if w not in self._frame] or unique
         total = covered = 0.0
-        for w in dict.fromkeys(words):
+        for w in topic:
             idf = self._seg.information(w)
             total += idf
-            if w in vocab or any(t in vocab for t in self._synonym_words.get(w, ())):
+            if w in vocab:
                 covered += idf
+            elif any(t in vocab for t in self._synonym_words.get(w, ())):
+                covered += idf * SYNONYM_COVERAGE
             elif len(w) > 1 and _CJK_RUN.fullmatch(w):
                 # partial credit: the word's characters appear as bigrams in the document
                 grams = char_bigrams(w)
-                hit = sum(1 for g in grams if g in self._grams.vocab[doc])
-                covered += idf * PARTIAL * hit / len(grams)
+                covered += idf * PARTIAL * sum(1 for g in grams if g in gram_vocab) / len(grams)
         return covered / total if total else 0.0
 
+    def plain(self, question: str) -> str:
+        """The question in plain words: dialect, known typos and misheard domain terms fixed."""
+        return digits(self._homophones.correct(plain(normalize(question))))
+
     def search(self, question: str, limit: int = 5) -> Retrieval:
-        text = normalize(question)
+        text = self.plain(question)
         words, query, grams = self._query(text)
         if not query:
             return Retrieval(question, (), 0.0)
-        scores = [0.0] * len(self._docs)
-        self._words.score(query, scores)
-        self._grams.score(grams, scores, BIGRAM_WEIGHT)
+        if len(text) > LONG:
+            # a long account: what it asks weighs more than the story around it
+            asked = asked_part(text)
+            if asked != text:
+                words, asked_query, asked_grams = self._query(asked)
+                query = _blend(query, asked_query, STORY_WEIGHT)
+                grams = _blend(grams, asked_grams, STORY_WEIGHT)
+        need = read_need(text)
+        scores = self._main.scores(query, grams)
         for i in range(self._n_faq, len(scores)):
             scores[i] *= ARTICLE_DOC_WEIGHT
         similarity = [0.0] * len(self._phrasing_entry)
@@ -243,6 +356,22 @@ class Retriever:
         for doc, sim in enumerate(best_phrasing):
             if scores[doc] > 0:
                 scores[doc] += PHRASING_WEIGHT * sim
+        # 复查 and 复核 are two steps with two articles: a question about one is not about the other
+        stage = review_stage(text)
+        if stage is not None:
+            other = STAGE_ARTICLES["recheck" if stage == "review" else "review"]
+            for i, (entry, article) in enumerate(self._docs):
+                if (entry.citations[0].article if entry else article.number) == other and article.law == REGULATION:
+                    scores[i] *= OTHER_STAGE_WEIGHT
+        elif self._other_decision.search(text):
+            # 复查 and 复核 are for a petition's outcome, not for a judgment, an award or a penalty
+            for i, (entry, article) in enumerate(self._docs):
+                if (entry.citations[0].article if entry else article.number) in STAGE_ARTICLES.values():
+                    scores[i] *= OTHER_STAGE_WEIGHT
+        # a need the intent reader recognised is answered by the entry written for it
+        need_doc = self._need_doc.get(need.need) if need else None
+        if need_doc is not None:
+            scores[need_doc] = max(scores) + NEED_WEIGHT
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         answers: list[Answer] = []
         seen_articles: set[Citation] = set()
@@ -254,16 +383,43 @@ class Retriever:
                 citation = Citation(article.law, article.number)
                 if citation in seen_articles:
                     continue  # a curated answer citing this article already ranks higher
-                answers.append(Answer(scores[i], (citation,), None, article))
+                answers.append(Answer(scores[i], (citation,), None, article, self._passage.get(i)))
             else:
                 answers.append(Answer(scores[i], entry.citations, entry, article))
             seen_articles.update(answers[-1].citations[:1])
-        if not answers:
-            return Retrieval(question, (), 0.0, tuple(words))
-        best = order[0]
-        coverage = self._coverage(words, best)
-        # the score alone grows with question length, coverage alone misses colloquial filler;
-        # together they separate on-topic from off-topic questions (see tests/nlp/data)
-        strength = 1.0 / (1.0 + math.exp(-(answers[0].score - SCORE_MIDPOINT) / SCORE_SPREAD))
-        confidence = 0.5 * strength + 0.5 * coverage
-        return Retrieval(question, tuple(answers), round(min(1.0, confidence), 3), tuple(words))
+        coverage = self._coverage(words, self._main, order[0]) if answers else 0.0
+        confidence = self._confidence(answers[0].score, coverage, SCORE_MIDPOINT) if answers else 0.0
+        if order and order[0] == need_doc:
+            confidence = max(confidence, NEED_CONFIDENCE)
+        elif self._domain.search(text):
+            if answers and self._strength(answers[0].score, SCORE_MIDPOINT) >= ANCHOR_STRENGTH:
+                confidence = max(confidence, ANCHORED_CONFIDENCE)
+        elif coverage < 1 - LAW_MARGIN and self._legal.search(text):
+            law = self._best_law(words, query, grams)
+            if law is not None and law[3] >= max(LAW_COVERAGE, coverage + LAW_MARGIN):
+                article, passage, score, law_coverage = law
+                answers.insert(0, Answer(score, (Citation(article.law, article.number),), None, article, passage))
+                del answers[limit:]
+                confidence = self._confidence(score, law_coverage, LAW_SCORE_MIDPOINT)
+        return Retrieval(question, tuple(answers), round(min(1.0, confidence), 3), tuple(words), need)
+
+    def _best_law(
+        self, words: list[str], query: dict[str, float], grams: dict[str, float]
+    ) -> tuple[Article, str, float, float] | None:
+        """The article of another law that best covers the question: (article, passage, score, coverage)."""
+        scores = self._laws.scores(query, grams)
+        best = max(range(len(scores)), key=scores.__getitem__, default=None)
+        if best is None or scores[best] <= 0:
+            return None
+        article, passage = self._law_articles[best], self._law_passages[best]
+        return article, passage, scores[best], self._coverage(words, self._laws, best)
+
+    @staticmethod
+    def _strength(score: float, midpoint: float) -> float:
+        return 1.0 / (1.0 + math.exp(-(score - midpoint) / SCORE_SPREAD))
+
+    def _confidence(self, score: float, coverage: float, midpoint: float) -> float:
+        # the score alone grows with question length and with a matching frame («什么时候…»),
+        # coverage alone misses colloquial filler; together they separate on-topic from
+        # off-topic questions (see tests/nlp/data)
+        return STRENGTH_SHARE * self._strength(score, midpoint) + (1 - STRENGTH_SHARE) * coverage

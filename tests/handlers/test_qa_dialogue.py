@@ -108,3 +108,60 @@ async def test_database_outage_is_told_and_retry_works(config, engine, tmp_path)
     await citizen.press("重试")
     assert "第十九条" in citizen.text
     await db.dispose()
+
+
+# ── specific needs, typed as citizens type them ─────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("text", "article"),
+    [
+        ("信访办不受理我该去哪", "第四十三条"),
+        ("我想找领导当面说", "第十八条"),
+        ("会不会被他晓得是我举报的", "第三十条"),
+        ("信里要写啥", "第十九条"),
+    ],
+)
+async def test_needs_the_law_answers_directly(assistant, text: str, article: str) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(text)
+    assert article in citizen.text
+    assert "听起来您遇到了需要反映的问题" not in citizen.text  # not taken as a new complaint
+    assert "我没看懂" not in citizen.text and "我是信访助手" not in citizen.text  # nor as small talk
+
+
+async def test_leader_reception_says_where_the_schedule_is_published(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("能不能约县长见一面")
+    assert "定期接待群众来访" in citizen.text and "公布" in citizen.text
+    assert "我要反映问题" in citizen.buttons
+
+
+@pytest.mark.parametrize(
+    ("text", "article"), [("对处理意见不服", "第三十五条"), ("复查意见下来了我还是不服", "第三十六条")]
+)
+async def test_review_requests_go_to_the_review_flow(assistant, text, article) -> None:  # type: ignore[no-untyped-def]
+    # a citizen with no case here: the review flow explains the step asked for, its article and period
+    citizen = Citizen(assistant)
+    await citizen.send(text)
+    assert article in citizen.text and "30 日" in citizen.text
+    assert "听起来您遇到了需要反映的问题" not in citizen.text
+
+
+async def test_progress_in_plain_words(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from backend.models import Case
+    from tests.handlers.test_intake import fill_to_confirm
+
+    stranger = Citizen(assistant, user_id="611")
+    await stranger.send("我反映的事情办得怎么样了")
+    assert "还没有在这里反映过" in stranger.text and "第二十一条" in stranger.text
+
+    citizen = Citizen(assistant, user_id="612")
+    await fill_to_confirm(citizen)
+    await citizen.press("确认提交")
+    async with store.unit() as uow:
+        ticket = (await uow.session.scalar(select(Case))).ticket
+    await citizen.send("俺那个事咋样了，有消息没")
+    assert ticket in citizen.text and "当前状态" in citizen.text  # the only case, shown at once

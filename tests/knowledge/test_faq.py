@@ -104,3 +104,50 @@ def test_duplicate_ids_are_refused() -> None:
     )
     with pytest.raises(KnowledgeError, match="重复"):
         load_faq(load_laws(), text)
+
+
+def _two_good_entries() -> str:
+    return (
+        BAD_ENTRY.replace('id = "bad"', 'id = "also-ok"')
+        .replace("articles = [99]", "articles = [34]")
+        .replace('quote = "不存在"', 'quote = "应当自受理之日起60日内办结"')
+    )
+
+
+def test_each_specific_need_has_exactly_one_answer(faq) -> None:  # type: ignore[no-untyped-def]
+    from knowledge.faq import NEEDS
+
+    assert sorted(e.need for e in faq if e.need) == sorted(NEEDS)
+
+
+def test_an_unknown_need_is_refused_with_its_line() -> None:
+    text = _two_good_entries().replace(
+        'quote = "应当自受理之日起60日内办结"\n', 'quote = "应当自受理之日起60日内办结"\nneed = "lunch"\n', 1
+    )
+    with pytest.raises(KnowledgeError, match="need 只能是") as err:
+        load_faq(load_laws(), text)
+    assert err.value.line == 9
+
+
+def test_a_need_answered_twice_is_refused() -> None:
+    text = _two_good_entries().replace(
+        'quote = "应当自受理之日起60日内办结"\n', 'quote = "应当自受理之日起60日内办结"\nneed = "status"\n'
+    )
+    with pytest.raises(KnowledgeError, match="每种需要只对应一条"):
+        load_faq(load_laws(), text)
+
+
+def test_colloquial_data_loads_and_bad_pairs_fail_with_their_line() -> None:
+    from knowledge.colloquial import load_colloquial, parse_colloquial
+    from knowledge.datafile import load_toml
+
+    colloquial = load_colloquial()
+    assert ("啥", "什么") in colloquial.dialect and colloquial.slot("discontent")
+    # longest first, so that 「啥子」 is replaced before 「啥」
+    said = [s for s, _ in colloquial.dialect]
+    assert said.index("啥子") < said.index("啥")
+    with pytest.raises(KnowledgeError, match="没有意义") as err:
+        parse_colloquial(load_toml("colloquial.toml", '[dialect]\n"俺" = "俺"\n[slots]\nx = ["a"]\n'))
+    assert err.value.line == 2
+    with pytest.raises(KnowledgeError, match="slots"):
+        parse_colloquial(load_toml("colloquial.toml", '[dialect]\n"俺" = "我"\n'))
