@@ -15,7 +15,7 @@ from nlp.pii import mask_phone
 
 from .auth import Viewer
 from .models import Case, CaseStatus
-from .queries import CaseFilter, list_cases
+from .repo.case_list import CaseFilter, list_cases
 
 COLUMNS = [
     "受理编号",

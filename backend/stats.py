@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth import Viewer
 from .models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, Department, Guidance
-from .queries import scoped
+from .repo.case_list import scoped
 
 _GENERIC = frozenset(
     [

@@ -96,6 +96,21 @@ def staff_api(handler: Handler) -> Handler:
     return wrapper
 
 
+def roles(*allowed: str, refused: str = "您的角色无权使用此功能") -> Callable[[Handler], Handler]:
+    """Only these staff roles; put it under @staff_page or @staff_api (which sign the viewer in)."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            if request[VIEWER].role not in allowed:
+                raise web.HTTPForbidden(text=refused)
+            return await handler(request)
+
+        return wrapper
+
+    return decorate
+
+
 async def check_csrf(request: web.Request, viewer: Viewer) -> None:
     form = await request.post()
     token = form.get("csrf_token", "")

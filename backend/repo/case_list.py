@@ -19,9 +19,9 @@ from sqlalchemy.orm import selectinload
 
 from knowledge.periods import add_working_days
 
-from .auth import Viewer
-from .errors import NotFound
-from .models import OPEN_STATUSES, Case, CaseStatus
+from ..auth import Viewer
+from ..errors import NotFound
+from ..models import OPEN_STATUSES, Case, CaseStatus
 
 QUEUES = {
     "all": "全部",
@@ -149,3 +149,9 @@ async def case_for(session: AsyncSession, viewer: Viewer, ticket: str) -> Case:
     if case is None or not viewer.can_see(case):
         raise NotFound(ticket)
     return case
+
+
+async def ids_of(session: AsyncSession, tickets: list[str]) -> list[int]:
+    if not tickets:
+        return []
+    return list((await session.scalars(select(Case.id).where(Case.ticket.in_(tickets)))).all())

@@ -1,0 +1,12 @@
+"""The staff dashboard's HTML pages, one module per area of work."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from aiohttp import web
+
+from . import accounts, alerts, cases, login, oversight
+
+STATIC = resources.files("backend.web") / "static"
+ROUTES: tuple[web.RouteTableDef, ...] = (login.routes, cases.routes, oversight.routes, alerts.routes, accounts.routes)

@@ -1,0 +1,179 @@
+"""The case list (queues, filters, search), one case's page, its actions and attachments."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from aiohttp import web
+
+from nlp.pii import mask_phone, redact_identity
+
+from ... import workflow
+from ...errors import Conflict, Forbidden, Invalid, NotFound, StoreUnavailable
+from ...models import Case
+from ...repo import alerts as alert_repo
+from ...repo import attachments as attachment_repo
+from ...repo import cases as case_repo
+from ...repo import citizens as citizen_repo
+from ...repo import departments as department_repo
+from ...repo import events as event_repo
+from ...repo.case_list import QUEUES, case_for, list_cases, queue_counts
+from ...repo.events import EVENT_LABELS
+from ..common import HIDDEN, KINDS, case_filter
+from ..context import STAFF
+from ..render import render
+from ..security import NO_STORE, VIEWER, staff_page
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/staff/cases")
+@staff_page
+async def cases_page(request: web.Request) -> web.Response:
+    context, viewer = request.app[STAFF], request[VIEWER]
+    f = case_filter(request)
+    today = context.today()
+    async with context.store.unit() as uow:
+        rows, total = await list_cases(uow.session, viewer, f, today)
+        counts = await queue_counts(uow.session, viewer, today)
+        departments = await department_repo.all_active(uow.session)
+    rows = [(c, viewer.redact(c, c.summary)) for c in rows]
+    return render(
+        request,
+        "cases.html",
+        cases=rows,
+        total=total,
+        f=f,
+        counts=counts,
+        queues=QUEUES,
+        departments=departments,
+        today=today,
+        kinds=KINDS,
+        pages=(total + f.per_page - 1) // f.per_page,
+    )
+
+
+@routes.get("/staff/cases/{ticket}")
+@staff_page
+async def case_page(request: web.Request) -> web.Response:
+    context, viewer = request.app[STAFF], request[VIEWER]
+    today = context.today()
+    ticket = request.match_info["ticket"]
+    async with context.store.unit() as uow:
+        session = uow.session
+        try:
+            case = await case_for(session, viewer, ticket)
+        except NotFound:
+            return render(
+                request, "error.html", status=404, title="未找到", message=f"没有编号为 {ticket} 的件，或您无权查看。"
+            )
+        identity = viewer.sees_identity(case)
+        if identity:
+            await event_repo.record_pii_views(session, [case.id], viewer.actor, "查看案件页")
+        attachments = await attachment_repo.of_case(session, case.id)
+        links = await case_repo.links_of(session, case.id)
+        similar = [(link, other) for link, other in links if viewer.can_see(other)]
+        departments = await department_repo.all_active(session)
+        citizen = await citizen_repo.get(session, case.citizen_id)
+        references = await context.reply_index.similar(session, case.search_text.split())
+        alerts = await alert_repo.of_case(session, case.id)
+    due = workflow.current_due(case)
+    timeline = [
+        (e, EVENT_LABELS.get(e.kind, e.kind), viewer.redact(case, e.note))
+        for e in case.events
+        if identity or e.kind != "viewed_pii"
+    ]
+    draft = request.query.get("draft")
+    draft_text = next((r.reply for r in references if str(r.id) == draft), "")
+    return render(
+        request,
+        "case.html",
+        case=case,
+        fields=_fields(case, identity),
+        identity=identity,
+        attachments=attachments,
+        similar=similar,
+        departments=departments,
+        references=references,
+        timeline=timeline,
+        due=due,
+        today=today,
+        days_left=(due - today).days if due else None,
+        opinions=workflow.OPINIONS,
+        can=workflow.available(case, viewer),
+        channel_names=context.channel_names,
+        kinds=KINDS,
+        draft_text=draft_text,
+        channel=citizen.channel,
+        blocked=bool(citizen.blocked_at),
+        alerts=alerts,
+        tz=context.timezone,
+        message=request.query.get("message"),
+        error=request.query.get("error"),
+    )
+
+
+def _fields(case: Case, identity: bool) -> list[tuple[str, str]]:
+    """The 条例第十九条 fields; the complainant's identity (and PII inside the story) hidden where
+    the viewer's department is the one complained about (条例第三十条)."""
+    facts, request_text, reason = case.facts, case.request, case.reason
+    if not identity:
+        known = (case.name, case.address, case.phone)
+        facts, request_text, reason = (redact_identity(t, known) for t in (facts, request_text, reason))
+    # (the case page's summary and timeline notes are redacted by the caller with viewer.redact)
+    return [
+        ("姓名", case.name if identity else HIDDEN),
+        ("电话", (mask_phone(case.phone) if case.phone else "（未留）") if identity else HIDDEN),
+        ("住址", case.address if identity else HIDDEN),
+        (
+            "涉及人数",
+            f"{case.group_size} 人"
+            + (f"，代表：{'、'.join(case.representatives)}" if case.representatives and identity else ""),
+        ),
+        ("事实", facts),
+        ("请求", request_text),
+        ("理由", reason or "（未填）"),
+    ]
+
+
+@routes.post("/staff/cases/{ticket}/actions")
+@staff_page
+async def case_action(request: web.Request) -> web.Response:
+    context, viewer = request.app[STAFF], request[VIEWER]
+    ticket = request.match_info["ticket"]
+    form = await request.post()
+    params = {k: v for k, v in form.items() if isinstance(v, str)}
+    action = params.pop("action", "")
+    try:
+        async with context.store.unit() as uow:
+            case = await case_for(uow.session, viewer, ticket)
+            outcome = await workflow.act(uow.session, case, viewer, action, params, context.today())
+    except NotFound:
+        raise web.HTTPNotFound(text="未找到") from None
+    except (Invalid, Conflict, Forbidden) as exc:
+        raise web.HTTPFound(f"/staff/cases/{ticket}?error={quote(str(exc))}") from None
+    except StoreUnavailable:
+        raise web.HTTPFound(
+            f"/staff/cases/{ticket}?error={quote('数据库暂时不可用，操作未保存，请稍后重试')}"
+        ) from None
+    done = "已保存" + ("，并已通知信访人" if outcome.told else "")
+    raise web.HTTPFound(f"/staff/cases/{ticket}?message={quote(done)}")
+
+
+@routes.get("/staff/cases/{ticket}/attachments/{attachment_id}")
+@staff_page
+async def attachment(request: web.Request) -> web.StreamResponse:
+    context, viewer = request.app[STAFF], request[VIEWER]
+    try:
+        async with context.store.unit() as uow:
+            case = await case_for(uow.session, viewer, request.match_info["ticket"])
+            file_name, data = await attachment_repo.content(uow.session, case.id, request.match_info["attachment_id"])
+            await event_repo.record_pii_views(uow.session, [case.id], viewer.actor, f"下载附件 {file_name}")
+    except NotFound:
+        raise web.HTTPNotFound(text="未找到") from None
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file_name)}",
+        **NO_STORE,
+        "X-Content-Type-Options": "nosniff",
+    }
+    return web.Response(body=data, content_type="application/octet-stream", headers=headers)
