@@ -84,6 +84,8 @@ def issue(staff: Staff, kind: str, secret: str) -> str:
 
 # the 信访部门's roles: every case, routing, supervision, alerts, outreach
 COORDINATORS = (StaffRole.ADMIN, StaffRole.DISPATCHER)
+# who registers letters, visits and calls (首接首办): anyone who receives petitioners
+REGISTRARS = (StaffRole.ADMIN, StaffRole.DISPATCHER, StaffRole.OFFICER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +115,21 @@ class Viewer:
     def sees_all_cases(self) -> bool:
         return self.role in COORDINATORS
 
+    @property
+    def is_leader(self) -> bool:
+        return self.role == StaffRole.LEADER
+
     def can_see(self, case: Case) -> bool:
-        return self.sees_all_cases or (self.department_id is not None and case.department_id == self.department_id)
+        """Coordinators see every case; a leader the cases it leads (包案); an officer its
+        department's, those its department assists (协办) and those it is responsible for."""
+        if self.sees_all_cases:
+            return True
+        if self.is_leader:
+            return case.leader == self.username
+        if case.assignee == self.username:
+            return True
+        mine = self.department_id
+        return mine is not None and (case.department_id == mine or mine in (case.assisting or []))
 
     def sees_identity(self, case: Case) -> bool:
         """条例第三十条: a report (检举控告), or a complaint about a department's own staff, is not

@@ -93,6 +93,8 @@ def build_staff_context(config: Config, engine: Engine, store: Store) -> staff_w
         secure_cookies=config.secure_cookies,
         knowledge=engine.knowledge,
         topic_words=topic_vocabulary(engine),
+        engine=engine,
+        max_attachment_bytes=config.max_attachment_bytes,
     )
 
 

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff = sub.add_parser("staff", help="工作人员账号")
     staff.add_argument("action", choices=["add"])
     staff.add_argument("name")
-    staff.add_argument("--role", required=True, choices=["admin", "dispatcher", "officer"])
+    staff.add_argument("--role", required=True, choices=["admin", "dispatcher", "officer", "leader"])
     staff.add_argument("--department", help="所属部门 id（officer 必填）")
     staff.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
     staff.add_argument("--display-name", help="显示名（默认同账号名）")

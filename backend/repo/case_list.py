@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,7 @@ from knowledge.periods import add_working_days
 
 from ..auth import Viewer
 from ..errors import NotFound
-from ..models import OPEN_STATUSES, Case, CaseStatus
+from ..models import OPEN_STATUSES, Case, CaseAssist, CaseStatus
 
 QUEUES = {
     "all": "全部",
@@ -69,10 +69,17 @@ class CaseFilter:
 
 
 def scoped(query: Select, viewer: Viewer) -> Select:
-    """Officers see their department's cases only."""
+    """What Viewer.can_see allows, as a condition: coordinators everything, a leader the cases it
+    leads, an officer its department's, those it assists (协办) and its own."""
     if viewer.sees_all_cases:
         return query
-    return query.where(Case.department_id == (viewer.department_id or "\0"))
+    if viewer.is_leader:
+        return query.where(Case.leader == viewer.username)
+    department = viewer.department_id or "\0"
+    assisted = select(CaseAssist.case_id).where(CaseAssist.department_id == department)
+    return query.where(
+        or_(Case.department_id == department, Case.id.in_(assisted), Case.assignee == viewer.username)
+    )
 
 
 def _conditions(f: CaseFilter, today: date, dialect: str) -> list[Any]:

@@ -24,7 +24,7 @@ async def create(
     if not username or len(username) > 64:
         raise Invalid("账号名应为 1–64 个字符")
     if role not in {r.value for r in StaffRole}:
-        raise Invalid(f"角色应为 admin、dispatcher 或 officer，不是 {role}")
+        raise Invalid(f"角色应为 admin、dispatcher、officer 或 leader，不是 {role}")
     if role == StaffRole.OFFICER and not department_id:
         raise Invalid("officer 必须指定所属部门（--department）")
     if department_id and await session.get(Department, department_id) is None:

@@ -6,7 +6,14 @@ from importlib import resources
 
 from aiohttp import web
 
-from . import accounts, alerts, cases, login, oversight
+from . import accounts, alerts, cases, login, oversight, register
 
 STATIC = resources.files("backend.web") / "static"
-ROUTES: tuple[web.RouteTableDef, ...] = (login.routes, cases.routes, oversight.routes, alerts.routes, accounts.routes)
+ROUTES: tuple[web.RouteTableDef, ...] = (
+    login.routes,
+    cases.routes,
+    register.routes,
+    oversight.routes,
+    alerts.routes,
+    accounts.routes,
+)

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from nlp.pii import mask_phone, redact_identity
 
-from ... import workflow
+from ... import registration, workflow
 from ...errors import Conflict, Forbidden, Invalid, NotFound, StoreUnavailable
 from ...models import Case
 from ...repo import alerts as alert_repo
@@ -103,6 +103,7 @@ async def case_page(request: web.Request) -> web.Response:
         can=workflow.available(case, viewer),
         channel_names=context.channel_names,
         kinds=KINDS,
+        sources=registration.SOURCES,
         draft_text=draft_text,
         channel=citizen.channel,
         blocked=bool(citizen.blocked_at),
