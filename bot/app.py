@@ -130,7 +130,9 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None) ->
     app[CONFIG] = config
     if engine is not None:
         app[ENGINE] = engine
-    app.cleanup_ctx.extend([_database, _engine, _assistant, workers.similar_cases, workers.forget_old_updates])
+    app.cleanup_ctx.extend(
+        [_database, _engine, _assistant, workers.similar_cases, workers.forget_old_updates, workers.staff_notices]
+    )
     public_api.setup(app)
     webchat.setup(app)
     staff_web.setup(app)

@@ -30,8 +30,10 @@ QUEUES = {
     "due_soon": "即将超期",
     "overdue": "已超期（督办）",
     "urgent": "紧急",
+    "supervised": "督办中",
 }
 _OPEN = [s.value for s in OPEN_STATUSES]
+COUNT_CAP = 10_000  # counts beyond this are shown as "10000+"
 _TICKET = re.compile(r"^XF-\d{8}-\d{4}$", re.IGNORECASE)
 
 
@@ -42,6 +44,7 @@ class CaseFilter:
     category: str | None = None
     department: str | None = None
     kind: str | None = None
+    assignee: str | None = None  # a username (the API's ?assignee=me is resolved to the caller's)
     words: list[str] = field(default_factory=list)  # jieba words of the search box
     text: str = ""  # the search box as typed (a 受理编号 is matched exactly)
     received_from: date | None = None
@@ -59,6 +62,7 @@ class CaseFilter:
             "category": self.category,
             "department": self.department,
             "kind": self.kind,
+            "assignee": self.assignee,
             "q": self.text,
             "from": self.received_from,
             "to": self.received_to,
@@ -77,9 +81,7 @@ def scoped(query: Select, viewer: Viewer) -> Select:
         return query.where(Case.leader == viewer.username)
     department = viewer.department_id or "\0"
     assisted = select(CaseAssist.case_id).where(CaseAssist.department_id == department)
-    return query.where(
-        or_(Case.department_id == department, Case.id.in_(assisted), Case.assignee == viewer.username)
-    )
+    return query.where(or_(Case.department_id == department, Case.id.in_(assisted), Case.assignee == viewer.username))
 
 
 def _conditions(f: CaseFilter, today: date, dialect: str) -> list[Any]:
@@ -94,6 +96,8 @@ def _conditions(f: CaseFilter, today: date, dialect: str) -> list[Any]:
         where += [Case.due_on < today, Case.status.in_(_OPEN)]
     elif f.queue == "urgent":
         where += [Case.urgent.is_(True), Case.status.in_(_OPEN)]
+    elif f.queue == "supervised":
+        where += [Case.supervise_due.is_not(None), Case.status.in_(_OPEN)]
     if f.status:
         where.append(Case.status == f.status)
     if f.category:
@@ -102,6 +106,8 @@ def _conditions(f: CaseFilter, today: date, dialect: str) -> list[Any]:
         where.append(Case.department_id == f.department)
     if f.kind:
         where.append(Case.kind == f.kind)
+    if f.assignee:
+        where.append(Case.assignee == f.assignee)
     if f.received_from:
         where.append(Case.received_at >= datetime.combine(f.received_from, time.min, f.timezone))
     if f.received_to:
@@ -135,13 +141,31 @@ async def list_cases(session: AsyncSession, viewer: Viewer, f: CaseFilter, today
     return list(rows), total
 
 
-async def queue_counts(session: AsyncSession, viewer: Viewer, today: date) -> dict[str, int]:
+async def capped_count(session: AsyncSession, query: Select, cap: int) -> int:
+    """How many rows the query has, counting no further than cap + 1 (a million-row queue is
+    "10000+", and counting it costs what counting 10,001 costs)."""
+    return await session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery())) or 0
+
+
+async def queue_counts(session: AsyncSession, viewer: Viewer, today: date, cap: int = COUNT_CAP) -> dict[str, int]:
     counts = {}
     for queue in QUEUES:
         if queue == "all":
             continue
         where = _conditions(CaseFilter(queue=queue), today, session.bind.dialect.name)
-        counts[queue] = await session.scalar(scoped(select(func.count(Case.id)), viewer).where(and_(*where))) or 0
+        counts[queue] = await capped_count(session, scoped(select(Case.id), viewer).where(and_(*where)), cap)
+    return counts
+
+
+async def badge_counts(session: AsyncSession, viewer: Viewer, today: date, cap: int) -> dict[str, int]:
+    """The navigation's badges: new (待分办 and 新件), urgent and overdue, each capped."""
+    dialect = session.bind.dialect.name
+    counts = {}
+    for badge, queues in (("new", ("triage", "new")), ("urgent", ("urgent",)), ("overdue", ("overdue",))):
+        counts[badge] = 0
+        for queue in queues:
+            where = _conditions(CaseFilter(queue=queue), today, dialect)
+            counts[badge] += await capped_count(session, scoped(select(Case.id), viewer).where(and_(*where)), cap)
     return counts
 
 

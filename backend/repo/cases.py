@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Row, or_, select, union_all
+from sqlalchemy import Row, delete, insert, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from ..errors import NotFound
-from ..models import OPEN_STATUSES, Case, CaseLink
+from ..models import OPEN_STATUSES, Case, CaseAssist, CaseLink
 
 
 async def citizens_case(session: AsyncSession, citizen_id: int, ticket: str) -> Case:
@@ -95,3 +95,11 @@ async def links_of(session: AsyncSession, case_id: int, kind: str | None = None)
     rows = [(link, case) for link, case in (await session.execute(query)).all()]
     rows += [(link, case) for link, case in (await session.execute(reverse)).all()]
     return sorted(rows, key=lambda r: -r[0].score)
+
+
+async def set_assisting(session: AsyncSession, case: Case, departments: list[str]) -> None:
+    """The case's 协办 departments: on the case (what can_see reads) and indexed (officers' lists)."""
+    case.assisting = list(departments)
+    await session.execute(delete(CaseAssist).where(CaseAssist.case_id == case.id))
+    if departments:
+        await session.execute(insert(CaseAssist), [{"case_id": case.id, "department_id": d} for d in departments])

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from ..repo.case_list import QUEUES, CaseFilter
 from .context import STAFF
+from .security import VIEWER
 
 # ── 用户可见文字 ──────────────────────────────────────────────────────────────
 HIDDEN = "（依条例第三十条不予显示）"
@@ -39,6 +40,7 @@ def case_filter(request: web.Request) -> CaseFilter:
         category=q.get("category") or None,
         department=q.get("department") or None,
         kind=q.get("kind") or None,
+        assignee=_assignee(request),
         text=text,
         words=context.words(text) if text else [],
         received_from=date_param(q.get("from")),
@@ -46,6 +48,13 @@ def case_filter(request: web.Request) -> CaseFilter:
         page=page,
         timezone=context.timezone,
     )
+
+
+def _assignee(request: web.Request) -> str | None:
+    value = request.query.get("assignee", "").strip()[:64]
+    if value == "me":
+        return request[VIEWER].username
+    return value or None
 
 
 def month_bounds(month: str | None) -> tuple[date, date] | None:

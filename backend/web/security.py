@@ -16,6 +16,7 @@ from aiohttp import web
 from ..auth import Viewer, unsign
 from ..errors import NotFound
 from ..repo import staff as staff_repo
+from . import badges
 from .context import STAFF
 
 SESSION_COOKIE = "xf_session"
@@ -68,6 +69,11 @@ def staff_page(handler: Handler) -> Handler:
         request[VIEWER] = viewer
         if request.method == "POST":
             await check_csrf(request, viewer)
+            badges.forget(request)  # an action may change the counts in the navigation
+        else:
+            found = await badges.nav_badges(request, viewer)
+            if found is not None:
+                request[badges.BADGES] = found
         response = await handler(request)
         response.headers.update(NO_STORE)
         return response

@@ -167,7 +167,11 @@ async def case_action(request: web.Request) -> web.Response:
     context, viewer = request.app[STAFF], request[VIEWER]
     body = await read_json(request)
     action = str(body.get("action", ""))
-    params = {k: str(v) for k, v in body.items() if k != "action" and isinstance(v, str | int)}
+    params = {
+        k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
+        for k, v in body.items()
+        if k != "action" and isinstance(v, str | int | list)
+    }
     async with context.store.unit() as uow:  # domain errors become 404/403/409/422 in errors_middleware
         found = await case_for(uow.session, viewer, request.match_info["ticket"])
         outcome = await workflow.act(uow.session, found, viewer, action, params, context.today())

@@ -10,13 +10,14 @@ from nlp.pii import mask_phone, redact_identity
 
 from ... import registration, workflow
 from ...errors import Conflict, Forbidden, Invalid, NotFound, StoreUnavailable
-from ...models import Case
+from ...models import Case, StaffRole
 from ...repo import alerts as alert_repo
 from ...repo import attachments as attachment_repo
 from ...repo import cases as case_repo
 from ...repo import citizens as citizen_repo
 from ...repo import departments as department_repo
 from ...repo import events as event_repo
+from ...repo import staff as staff_repo
 from ...repo.case_list import QUEUES, case_for, list_cases, queue_counts
 from ...repo.events import EVENT_LABELS
 from ..common import HIDDEN, KINDS, case_filter
@@ -77,6 +78,7 @@ async def case_page(request: web.Request) -> web.Response:
         citizen = await citizen_repo.get(session, case.citizen_id)
         references = await context.reply_index.similar(session, case.search_text.split())
         alerts = await alert_repo.of_case(session, case.id)
+        staff = await staff_repo.choices(session) if viewer.sees_all_cases else []
     due = workflow.current_due(case)
     timeline = [
         (e, EVENT_LABELS.get(e.kind, e.kind), viewer.redact(case, e.note))
@@ -94,6 +96,10 @@ async def case_page(request: web.Request) -> web.Response:
         attachments=attachments,
         similar=similar,
         departments=departments,
+        department_names={d.id: d.name for d in departments},
+        suggested=suggested_department(case),
+        staff=[s for s in staff if s.role != StaffRole.LEADER],
+        leaders=[s for s in staff if s.role == StaffRole.LEADER],
         references=references,
         timeline=timeline,
         due=due,
@@ -112,6 +118,17 @@ async def case_page(request: web.Request) -> web.Response:
         message=request.query.get("message"),
         error=request.query.get("error"),
     )
+
+
+def suggested_department(case: Case) -> str | None:
+    """The department the case is with, or the one the keywords suggested when they were not sure
+    enough to route it (the transfer menu starts there: one click should not misroute)."""
+    if case.department_id:
+        return case.department_id
+    for event in reversed(case.events):
+        if event.kind in ("routed", "triage") and event.data.get("department"):
+            return str(event.data["department"])
+    return None
 
 
 def _fields(case: Case, identity: bool) -> list[tuple[str, str]]:
@@ -143,7 +160,8 @@ async def case_action(request: web.Request) -> web.Response:
     context, viewer = request.app[STAFF], request[VIEWER]
     ticket = request.match_info["ticket"]
     form = await request.post()
-    params = {k: v for k, v in form.items() if isinstance(v, str)}
+    # a multiple choice (协办 departments) arrives as several values of one name
+    params = {k: ",".join(v for v in form.getall(k) if isinstance(v, str)) for k in set(form.keys())}
     action = params.pop("action", "")
     try:
         async with context.store.unit() as uow:

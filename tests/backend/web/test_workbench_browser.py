@@ -10,6 +10,7 @@ import pytest
 from bot.app import create_app
 from bot.keys import STORE
 from tests.auxil.browser import ARGS, chromium_or_skip
+from tests.auxil.cases import a_case, a_citizen
 from tests.auxil.staff import PASSWORD, a_staff
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -64,3 +65,24 @@ async def test_registering_a_letter_with_its_scan(browser_app, tmp_path) -> None
     body = await page.inner_text("main")
     assert "来信.pdf" in body and "李四" in body
     await page.screenshot(path=str(SHOTS / "registered_case.png"), full_page=True)
+
+
+async def test_assigning_a_case_puts_it_in_the_officers_own_list(browser_app) -> None:  # type: ignore[no-untyped-def]
+    store, base, browser = browser_app
+    await a_staff(store, "disp", "dispatcher")
+    await a_staff(store, "wang", "officer", "chengguanju")
+    ticket = (await a_case(store, await a_citizen(store))).case.ticket
+    page = await sign_in(browser, base, "disp")
+    await page.goto(f"{base}/staff/cases/{ticket}")
+    await page.select_option("form:has(input[value=assign]) select[name=staff]", "wang")
+    await page.click("form:has(input[value=assign]) button")
+    await page.get_by_text("已保存").wait_for()
+    assert "首办责任人：wang" in await page.inner_text("main")
+    await page.fill("form:has(input[value=note]) textarea[name=text]", "已电话联系信访人，约定周五回访")
+    await page.click("form:has(input[value=note]) button")
+    await page.get_by_text("已电话联系信访人").wait_for()
+    await page.screenshot(path=str(SHOTS / "assigned_case.png"), full_page=True)
+    officer = await sign_in(browser, base, "wang")
+    await officer.click("text=我的案件")
+    await officer.wait_for_url(f"{base}/staff/cases?assignee=me")
+    assert ticket in await officer.inner_text("table.cases")
