@@ -186,3 +186,15 @@ async def ids_of(session: AsyncSession, tickets: list[str]) -> list[int]:
     if not tickets:
         return []
     return list((await session.scalars(select(Case.id).where(Case.ticket.in_(tickets)))).all())
+
+
+async def led_cases(session: AsyncSession, viewer: Viewer, limit: int = 500) -> list[Case]:
+    """The 包案 ledger: cases with a leader, by leader, newest first (a leader sees its own)."""
+    query = (
+        scoped(select(Case), viewer)
+        .where(Case.leader.is_not(None))
+        .options(selectinload(Case.department))
+        .order_by(Case.leader, Case.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Sequence
 
 from sqlalchemy import Row, delete, insert, or_, select, union_all
@@ -103,3 +104,16 @@ async def set_assisting(session: AsyncSession, case: Case, departments: list[str
     await session.execute(delete(CaseAssist).where(CaseAssist.case_id == case.id))
     if departments:
         await session.execute(insert(CaseAssist), [{"case_id": case.id, "department_id": d} for d in departments])
+
+
+async def for_lookup(session: AsyncSession, ticket: str, phone: str) -> Case:
+    """A case by its 受理编号, for someone who knows the phone number on it (normalised). A wrong
+    phone is NotFound exactly like an unknown number, so a lookup tells nothing to a guesser."""
+    case = await session.scalar(
+        select(Case)
+        .where(Case.ticket == ticket.strip().upper())
+        .options(selectinload(Case.department), selectinload(Case.events))
+    )
+    if case is None or not case.phone or not hmac.compare_digest(case.phone.encode(), phone.encode()):
+        raise NotFound(ticket)
+    return case

@@ -24,7 +24,15 @@ VIEWER = web.RequestKey("viewer", Viewer)  # the signed-in staff member of a req
 LOGIN_CSRF_COOKIE = "xf_login_csrf"
 # routes under /staff/ and /api/v1/ that do not need a signed-in staff member
 PUBLIC_PATHS = frozenset(
-    {"/staff/login", "/api/v1/auth/token", "/api/v1/ask", "/api/v1/triage", "/api/v1/openapi.json"}
+    {
+        "/staff/login",
+        "/api/v1/auth/token",
+        "/api/v1/ask",
+        "/api/v1/triage",
+        "/api/v1/openapi.json",
+        "/api/v1/status",
+        "/api/v1/reception-days",
+    }
 )
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 

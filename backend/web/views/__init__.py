@@ -6,13 +6,14 @@ from importlib import resources
 
 from aiohttp import web
 
-from . import accounts, alerts, cases, login, oversight, register
+from . import accounts, alerts, cases, leaders, login, oversight, register
 
 STATIC = resources.files("backend.web") / "static"
 ROUTES: tuple[web.RouteTableDef, ...] = (
     login.routes,
     cases.routes,
     register.routes,
+    leaders.routes,
     oversight.routes,
     alerts.routes,
     accounts.routes,
