@@ -86,3 +86,22 @@ async def test_assigning_a_case_puts_it_in_the_officers_own_list(browser_app) ->
     await officer.click("text=我的案件")
     await officer.wait_for_url(f"{base}/staff/cases?assignee=me")
     assert ticket in await officer.inner_text("table.cases")
+
+
+async def test_the_bulletin_prints_the_departments_league(browser_app) -> None:  # type: ignore[no-untyped-def]
+    store, base, browser = browser_app
+    await a_staff(store, "boss", "leader")
+    for facts in ("路灯坏了三个月没人修", "小区路灯又坏了，晚上很黑"):
+        await a_case(store, await a_citizen(store), facts)
+    page = await sign_in(browser, base, "boss")
+    await page.click("text=督查通报")
+    await page.fill("input[name=month]", "2026-11")
+    await page.click("text=生成")
+    await page.wait_for_url(f"{base}/staff/bulletin?month=2026-11")
+    league = await page.inner_text("table.league")
+    assert "城市管理和综合执法局" in league
+    row = page.locator("table.league tbody tr").first
+    assert (await row.locator("td").nth(0).inner_text()) == "1" and (await row.locator("td").nth(2).inner_text()) == "2"
+    await page.emulate_media(media="print")
+    assert not await page.locator("header.top").is_visible()  # the navigation is not printed
+    await page.screenshot(path=str(SHOTS / "bulletin_print.png"), full_page=True)
