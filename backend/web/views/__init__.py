@@ -6,7 +6,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from . import accounts, alerts, cases, leaders, login, oversight, register
+from . import accounts, alerts, cases, leaders, login, oversight, register, zero_reports
 
 STATIC = resources.files("backend.web") / "static"
 ROUTES: tuple[web.RouteTableDef, ...] = (
@@ -17,4 +17,5 @@ ROUTES: tuple[web.RouteTableDef, ...] = (
     oversight.routes,
     alerts.routes,
     accounts.routes,
+    zero_reports.routes,
 )
