@@ -390,6 +390,25 @@ async def _supervise(step: Step) -> None:
     step.case.supervise_due = due
 
 
+@action("group", "确认同一事项", frozenset(S), "", event="grouped")
+async def _group(step: Step) -> None:
+    """The same matter raised by others, or by the same person on another channel: staff confirm
+    a suggested link (or name a case) and both join one group, handled and counted together."""
+    ticket = _required(step.params, "with", "请填写同一事项的另一件的受理编号")
+    other = await case_repo.by_ticket(step.session, ticket)
+    if other is None or other.id == step.case.id or not step.viewer.can_see(other):
+        raise Invalid(f"没有可以归并的件：{ticket}")
+    group = await case_repo.join_groups(step.session, step.case, other)
+    step.data.update(other=other.ticket, group=group)
+
+
+@action("ungroup", "移出同一事项", frozenset(S), "", event="ungrouped")
+async def _ungroup(step: Step) -> None:
+    _require(step.case.group_id is not None, "此件不在任何同一事项组中")
+    step.data["group"] = step.case.group_id
+    await case_repo.leave_group(step.session, step.case)
+
+
 @action("note", "内部备注", frozenset(S), "", event="note")
 async def _note(step: Step) -> None:
     step.note = _required(step.params, "text", "请填写备注内容")
@@ -407,6 +426,7 @@ async def request_review(
     if case.review_request_due and today > case.review_request_due:
         raise Conflict(f"请求期限已于 {_date(case.review_request_due)} 届满")
     case.status = S.RE_EXAMINATION if re_examination else S.REVIEW
+    case.reopen_count = (case.reopen_count or 0) + 1  # reopened twice: a 积案 (backlog) case
     case.review_due = period_end(today, days=REVIEW_ANSWER_DAYS)
     case.due_on = case.review_due
     kind = "re_examination_requested" if re_examination else "review_requested"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import Row, delete, insert, or_, select, union_all
+from sqlalchemy import Row, delete, func, insert, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -117,3 +118,92 @@ async def for_lookup(session: AsyncSession, ticket: str, phone: str) -> Case:
     if case is None or not case.phone or not hmac.compare_digest(case.phone.encode(), phone.encode()):
         raise NotFound(ticket)
     return case
+
+
+async def by_ticket(session: AsyncSession, ticket: str) -> Case | None:
+    return await session.scalar(select(Case).where(Case.ticket == ticket.strip().upper()))
+
+
+async def join_groups(session: AsyncSession, case: Case, other: Case) -> int:
+    """Put two cases (and the groups they are already in) into one group, named by its first case."""
+    groups = {g for g in (case.group_id, other.group_id) if g is not None}
+    group = min(groups | {case.id, other.id})
+    members = [Case.id.in_([case.id, other.id])]
+    if groups:
+        members.append(Case.group_id.in_(groups))
+    await session.execute(update(Case).where(or_(*members)).values(group_id=group))
+    case.group_id = other.group_id = group
+    return group
+
+
+async def leave_group(session: AsyncSession, case: Case) -> None:
+    group = case.group_id
+    case.group_id = None
+    await session.flush()
+    left = (await session.scalars(select(Case.id).where(Case.group_id == group))).all()
+    if len(left) == 1:  # a group of one is no group
+        await session.execute(update(Case).where(Case.id == left[0]).values(group_id=None))
+
+
+async def group_members(session: AsyncSession, group_id: int) -> Sequence[Case]:
+    return (
+        await session.scalars(
+            select(Case).where(Case.group_id == group_id).order_by(Case.id).options(selectinload(Case.department))
+        )
+    ).all()
+
+
+async def repeat_petitioners(session: AsyncSession, since: datetime, limit: int = 100) -> list[tuple[str, list[Case]]]:
+    """People who petitioned more than once since `since` — recognised by the phone number they
+    left, whatever the channel — with their cases, most cases first."""
+    phones = (
+        await session.execute(
+            select(Case.phone, func.count(Case.id))
+            .where(Case.phone.is_not(None), Case.received_at >= since)
+            .group_by(Case.phone)
+            .having(func.count(Case.id) > 1)
+            .order_by(func.count(Case.id).desc(), Case.phone)
+            .limit(limit)
+        )
+    ).all()
+    if not phones:
+        return []
+    cases = (
+        await session.scalars(
+            select(Case)
+            .where(Case.phone.in_([p for p, _ in phones]), Case.received_at >= since)
+            .order_by(Case.id)
+            .options(selectinload(Case.department))
+        )
+    ).all()
+    by_phone: dict[str, list[Case]] = {p: [] for p, _ in phones}
+    for case in cases:
+        by_phone[case.phone or ""].append(case)
+    return [(phone, by_phone[phone]) for phone, _ in phones]
+
+
+async def matter_groups(session: AsyncSession, limit: int = 100) -> list[list[Case]]:
+    """Confirmed groups of the same matter, largest first."""
+    sizes = (
+        await session.execute(
+            select(Case.group_id, func.count(Case.id))
+            .where(Case.group_id.is_not(None))
+            .group_by(Case.group_id)
+            .order_by(func.count(Case.id).desc(), Case.group_id.desc())
+            .limit(limit)
+        )
+    ).all()
+    if not sizes:
+        return []
+    members = (
+        await session.scalars(
+            select(Case)
+            .where(Case.group_id.in_([g for g, _ in sizes]))
+            .order_by(Case.id)
+            .options(selectinload(Case.department))
+        )
+    ).all()
+    by_group: dict[int, list[Case]] = {g: [] for g, _ in sizes}
+    for case in members:
+        by_group[case.group_id or 0].append(case)
+    return [by_group[g] for g, _ in sizes]

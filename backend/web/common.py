@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from aiohttp import web
 
-from ..repo.case_list import QUEUES, CaseFilter
+from ..repo.case_list import QUEUES, SORTS, CaseFilter
 from .context import STAFF
 from .security import VIEWER
 
@@ -34,6 +34,7 @@ def case_filter(request: web.Request) -> CaseFilter:
     except ValueError:
         page = 1
     queue = q.get("queue", "all")
+    sort = q.get("sort", "")
     return CaseFilter(
         queue=queue if queue in QUEUES else "all",
         status=q.get("status") or None,
@@ -46,6 +47,7 @@ def case_filter(request: web.Request) -> CaseFilter:
         received_from=date_param(q.get("from")),
         received_to=date_param(q.get("to")),
         page=page,
+        sort=sort if sort.lstrip("-") in SORTS else "",
         timezone=context.timezone,
     )
 

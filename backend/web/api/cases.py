@@ -13,7 +13,7 @@ from ...auth import REGISTRARS, Viewer
 from ...models import Case, CaseStatus
 from ...repo import departments as department_repo
 from ...repo import events as event_repo
-from ...repo.case_list import CaseFilter, case_for, list_cases
+from ...repo.case_list import COUNT_CAP, CaseFilter, case_for, list_cases
 from ..common import HIDDEN, case_filter
 from ..context import STAFF
 from ..jsonio import json_response, read_json
@@ -102,7 +102,13 @@ async def cases(request: web.Request) -> web.Response:
     async with context.store.unit() as uow:
         rows, total = await list_cases(uow.session, viewer, f, context.today())
     return json_response(
-        {"total": total, "page": f.page, "per_page": f.per_page, "cases": [case_summary(c, viewer) for c in rows]}
+        {
+            "total": min(total, COUNT_CAP),
+            "total_capped": total > COUNT_CAP,  # there are more than `total`: narrow the filter
+            "page": f.page,
+            "per_page": f.per_page,
+            "cases": [case_summary(c, viewer) for c in rows],
+        }
     )
 
 

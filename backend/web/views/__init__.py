@@ -6,7 +6,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from . import accounts, alerts, cases, leaders, login, oversight, register, zero_reports
+from . import accounts, alerts, cases, leaders, login, oversight, register, repeats, zero_reports
 
 STATIC = resources.files("backend.web") / "static"
 ROUTES: tuple[web.RouteTableDef, ...] = (
@@ -18,4 +18,5 @@ ROUTES: tuple[web.RouteTableDef, ...] = (
     alerts.routes,
     accounts.routes,
     zero_reports.routes,
+    repeats.routes,
 )

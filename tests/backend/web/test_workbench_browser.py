@@ -105,3 +105,30 @@ async def test_the_bulletin_prints_the_departments_league(browser_app) -> None: 
     await page.emulate_media(media="print")
     assert not await page.locator("header.top").is_visible()  # the navigation is not printed
     await page.screenshot(path=str(SHOTS / "bulletin_print.png"), full_page=True)
+
+
+async def test_the_list_sorts_by_a_column_searches_and_jumps_to_a_page(browser_app) -> None:  # type: ignore[no-untyped-def]
+    store, base, browser = browser_app
+    await a_staff(store, "disp", "dispatcher")
+    made = [
+        (await a_case(store, await a_citizen(store), f"第{i}件事情：小区路灯坏了", phone=f"1390000{i:04d}")).case.ticket
+        for i in range(55)
+    ]
+    page = await sign_in(browser, base, "disp")
+    first = page.locator("table.cases tbody tr td:nth-child(2) a").first
+    assert await first.inner_text() == made[-1]  # newest first
+    await page.click("table.cases th >> text=受理编号")
+    await page.wait_for_url("**sort=ticket**")
+    assert await first.inner_text() == made[0]
+    await page.click("table.cases th >> text=受理编号")  # again: the other way round
+    await page.wait_for_url("**sort=-ticket**")
+    assert await first.inner_text() == made[-1]
+    await page.fill(".jump input[name=page]", "2")
+    await page.click(".jump button")
+    await page.wait_for_url("**page=2**")
+    assert await first.inner_text() == made[4] and "sort=-ticket" in page.url  # the sort is kept
+    await page.fill("input[name=q]", "0007")  # a phone's last digits
+    await page.click("text=筛选")
+    await page.wait_for_url("**q=0007**")
+    assert await page.locator("table.cases tbody tr").count() == 1 and await first.inner_text() == made[7]
+    await page.screenshot(path=str(SHOTS / "case_list.png"), full_page=True)
