@@ -9,6 +9,7 @@ from aiohttp import web
 
 from handlers.qa import NOT_SURE, format_answer, topic_button
 from nlp import has_meaning, normalize, truncate
+from nlp.remedies import deadlines_json
 
 from .http import RateLimiter, check_rate, json_response, read_json
 from .keys import CONFIG, DATABASE, ENGINE
@@ -102,21 +103,6 @@ def _today_field(body: dict, config) -> date:  # type: ignore[no-untyped-def]
         return date.fromisoformat(value.strip())
     except ValueError:
         raise web.HTTPUnprocessableEntity(text="today 应为 YYYY-MM-DD 格式的日期") from None
-
-
-def deadlines_json(deadlines) -> list[dict]:  # type: ignore[no-untyped-def]
-    """The `deadlines` of /api/v1/triage (contract in DESIGN.md), one per remedy, soonest first."""
-    return [
-        {
-            "remedy": d.remedy,
-            "due": d.due.isoformat(),
-            "expired": d.expired,
-            "basis": {"source": d.basis.citation.law, "article": d.basis.citation.article},
-            "from": {"event": d.event, "date": d.start.day.isoformat(), "approximate": d.approximate},
-            "provisional": d.provisional,
-        }
-        for d in sorted(deadlines, key=lambda d: d.due)
-    ]
 
 
 def setup(app: web.Application) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from knowledge.channels import Basis
 from knowledge.periods import calendar_is_official, period_end
@@ -191,3 +192,18 @@ def _deadline(rule: Rule, event: str, start: Start, starts: dict[str, Start], to
         if cap_due < due:
             due, capped = cap_due, True
     return Deadline(rule, event, start, due, due < today, not calendar_is_official(due), capped)
+
+
+def deadlines_json(deadlines: Iterable[Deadline]) -> list[dict[str, Any]]:
+    """Deadlines as JSON (the `deadlines` of /api/v1/triage in DESIGN.md), one per remedy, soonest first."""
+    return [
+        {
+            "remedy": d.remedy,
+            "due": d.due.isoformat(),
+            "expired": d.expired,
+            "basis": {"source": d.basis.citation.law, "article": d.basis.citation.article},
+            "from": {"event": d.event, "date": d.start.day.isoformat(), "approximate": d.approximate},
+            "provisional": d.provisional,
+        }
+        for d in sorted(deadlines, key=lambda d: d.due)
+    ]
