@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from knowledge import payloads
 from knowledge.periods import period_end
 
 from . import outbox
@@ -49,14 +50,6 @@ TELL = {
     ),
     "closed": "您反映的事项（{ticket}）已终结。感谢您的反映。",
 }
-SATISFACTION_BUTTONS = [
-    [
-        {"label": "满意", "data": "sat:{ticket}:满意"},
-        {"label": "基本满意", "data": "sat:{ticket}:基本满意"},
-        {"label": "不满意", "data": "sat:{ticket}:不满意"},
-    ]
-]
-REVIEW_BUTTON = [[{"label": "申请复查", "data": "rev:{ticket}"}]]
 # ─────────────────────────────────────────────────────────────────────────────
 
 OPINIONS = ("支持", "解释说明", "不予支持")  # 条例第三十二条
@@ -214,10 +207,7 @@ async def act(
                 ticket=case.ticket, opinion=opinion, text=text, basis=basis, review_due=_date(case.review_request_due)
             )
             if kind == "concluded":
-                buttons = [
-                    [{**b, "data": b["data"].format(ticket=case.ticket)} for b in row] for row in SATISFACTION_BUTTONS
-                ]
-                buttons += [[{**b, "data": b["data"].format(ticket=case.ticket)} for b in row] for row in REVIEW_BUTTON]
+                buttons = payloads.satisfaction_buttons(case.ticket)
         case.opinion, case.opinion_text = opinion, text
     elif action in ("request_review", "request_re_examination"):
         await request_review(session, case, viewer.actor, today, re_examination=action == "request_re_examination")

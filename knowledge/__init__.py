@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .channels import Channel, load_channels
+from .choices import ChoiceVocabulary, Meaning, load_choices
 from .departments import Category, Department, Taxonomy, load_taxonomy
 from .errors import KnowledgeError
 from .faq import Citation, FaqEntry, load_faq
@@ -22,6 +23,7 @@ __all__ = [
     "Article",
     "Category",
     "Channel",
+    "ChoiceVocabulary",
     "Citation",
     "Department",
     "FaqEntry",
@@ -29,6 +31,7 @@ __all__ = [
     "KnowledgeError",
     "Law",
     "Lexicon",
+    "Meaning",
     "Outreach",
     "QuizItem",
     "Taxonomy",
@@ -44,6 +47,7 @@ class Knowledge:
     taxonomy: Taxonomy
     channels: dict[str, Channel]
     outreach: Outreach
+    choices: ChoiceVocabulary
 
     @property
     def regulation(self) -> Law:
@@ -64,4 +68,5 @@ def load_knowledge() -> Knowledge:
         taxonomy=load_taxonomy(),
         channels=load_channels(laws),
         outreach=load_outreach(laws[REGULATION]),
+        choices=load_choices(),
     )

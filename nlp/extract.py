@@ -1,8 +1,11 @@
-"""Picking the 条例第十九条 fields out of free text, so a citizen is not asked twice.
+"""Picking the 条例第十九条 fields out of what a citizen types, so nothing is asked twice.
 
-Conservative: a field is only taken when the text says it plainly (「我叫张三」, a valid phone
-number, 「住在XX区XX路」, 「希望/要求……」). Validation of what the citizen types at each step
-lives here too, so the dialogue and the API agree on what a valid phone number is.
+Two uses. A whole story in one message (「我叫王芳，电话138 1234 5678，住在……，希望……」):
+`extract_fields` takes a field only when the text states it plainly. An answer to one question
+that also answers another (「张三，13812345678」 to 「怎么称呼」): `answer_for` returns what answers
+the question asked, with the parts that answer other fields (and lead-ins like 「我叫」「地址是」)
+taken out. Validation lives here too, so the dialogue and the API agree on what a valid phone
+number is. `read_correction` reads 「电话写错了，应该是139……」 at the summary.
 """
 
 from __future__ import annotations
@@ -10,16 +13,76 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?(1[3-9]\d(?:[-\s]?\d{4}){2})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[-\s]?(\d{7,8})(?!\d)")
+from knowledge.choices import ChoiceVocabulary
+from knowledge.numerals import cn_to_int
+
+_SEPARATORS = r"[\s\-‐—–.()（）]*"
+# a mobile with any separators between its digits (「138 1234 5678」「+86 138-1234-5678」)
+_MOBILE = re.compile(rf"(?<![\d])(?:(?:\+|00)?86{_SEPARATORS})?1[3-9](?:{_SEPARATORS}\d){{9}}(?![\d])")
+# a landline with its area code (「0731-84567890」「(010) 6234 5678」)
+_LANDLINE = re.compile(rf"(?<![\d])[(（]?0\d{{2,3}}[)）]?{_SEPARATORS}\d{{3,4}}{_SEPARATORS}\d{{3,4}}(?![\d])")
+_PHONE_LEAD = re.compile(
+    r"(?:我的)?(?:联系)?(?:电话|手机|手机号|手机号码|号码|联系方式|座机)(?:号码)?(?:是|为|[:：])?\s*$"
+)
+
+_CJK = r"\u4e00-\u9fa5"
+_NAME_LEAD = r"(?:我叫|我是|本人|我的名字是|我的名字叫|名字是|名字叫|姓名是|姓名[:：]|名字[:：]|叫我|称呼我|免贵姓.叫)"
 _NAME = re.compile(
-    r"(?:我叫|我是|本人|我的名字是|姓名[:：]?)\s*([\u4e00-\u9fa5·]{2,4})(?=[，,。.\s]|$|电话|手机|住|家住|联系)"
+    rf"{_NAME_LEAD}\s*([{_CJK}·]{{2,4}}?)(?=[，,。.\s；;！!]|$|电话|手机|住|家住|联系|今年|就行|就好|就可以|吧|[0-9])"
 )
+_NOT_A_NAME = frozenset(
+    {
+        "市民",
+        "业主",
+        "村民",
+        "居民",
+        "群众",
+        "老百姓",
+        "家长",
+        "学生",
+        "老师",
+        "患者",
+        "工人",
+        "农民",
+        "农民工",
+        "退休职工",
+        "职工",
+        "租户",
+        "房东",
+        "司机",
+        "个体户",
+        "老人",
+        "残疾人",
+        "退伍军人",
+        "这里的",
+        "本地人",
+        "外地人",
+    }
+)
+_NAME_STRIP = re.compile(
+    r"^(?:您好|你好)?[，, ]*(?:我叫|我是|本人|我的名字是|我的名字叫|名字是|名字叫|姓名是?|叫我|称呼我|我姓|免贵姓|就叫我)[:：\s]*"
+)
+_NAME_TAIL = re.compile(r"(?:就行了?|就好|就可以了?|吧|啊|呀)?[。.!！~～]*$")
+
+_ADDRESS_LEAD = r"(?:我住在|我家住在|住在|家住|家在|我家在|我住|住址是|住址[:：]|地址是|地址[:：]|家庭住址[:：是]?|位于|地点在|地点是)"
 _ADDRESS = re.compile(
-    r"(?:住在|家住|住址[:：]?|地址[:：]?|我住|位于)\s*([\u4e00-\u9fa5A-Za-z0-9\-#号栋单元室楼层（）()]{4,60}?)(?=[，,。.；;!！\s]|$)"
+    rf"{_ADDRESS_LEAD}\s*([{_CJK}A-Za-z0-9\-#号栋单元室楼层（）()]{{3,60}}?)(?=[，,。.；;!！\s]|$|电话|手机)"
 )
-_REQUEST = re.compile(r"(?:希望|要求|请求|恳请|请|麻烦)([^。！!？?\n]{4,200})")
-_NOT_A_NAME = frozenset({"市民", "业主", "村民", "居民", "群众", "老百姓", "家长", "学生", "老师", "患者", "工人"})
+_ADDRESS_WORD = re.compile(r"[区县市镇乡村路街道巷号小区栋弄里苑园庄屯组楼单元室社区胡同大院厂院]")
+_ADDRESS_STRIP = re.compile(rf"^(?:我的|我)?(?:住址|地址|家庭住址)?(?:是|在|为|[:：])?\s*|^{_ADDRESS_LEAD}\s*")
+
+_REQUEST = re.compile(
+    r"(?:希望|要求|请求|恳请|恳求|盼望|请你们|请有关部门|请政府|麻烦你们|想让|想请)([^。！!？?\n]{4,200})"
+)
+_REASON = re.compile(r"(?:因为|由于|理由是|原因是|依据是|根据)")
+_NOT_BUT = re.compile(r"不是.+?[，,]?(?:而)?是(.+)$")
+_NEW_VALUE = re.compile(r"(?:应该是|应该为|应为|改成|改为|换成|写成|更正为|更正成|变成|是|为|[:：])\s*(.+)$")
+_FIELD_LEAD = re.compile(r"^(?:我的)?(?:诉求|请求|要求|理由|原因)(?:是|为|[:：])\s*")
+
+_COUNT = re.compile(
+    r"(\d{1,6}|[一二两三四五六七八九十百千几]{1,4})\s*(?:多|来|余)?\s*(?:个|名|位)?\s*(户|家|人|口人|村民|业主|工人|员工|职工|学生|家长|老人|住户|居民)"
+)
+_FUZZY_COUNTS = {"几": 3, "十几": 10, "几十": 20, "几百": 100, "好几": 3, "百": 100, "上百": 100}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +91,25 @@ class Extracted:
     phone: str | None = None
     address: str | None = None
     request: str | None = None
+    # where in the text the name, phone and address were said (to take them out of an answer)
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """「电话写错了，应该是139……」: which field, and the new value when it was given."""
+
+    field: str | None
+    value: str | None
+
+
+# ── phone numbers ────────────────────────────────────────────────────────────
 
 
 def normalise_phone(text: str) -> str | None:
     """A mainland mobile (11 digits) or landline (区号-号码) in canonical form, else None."""
-    compact = re.sub(r"[\s\-()（）]", "", text.strip())
-    compact = re.sub(r"^(?:\+?86)(?=1[3-9]\d{9}$)", "", compact)
+    compact = re.sub(r"[\s\-‐—–.()（）]", "", text.strip())
+    compact = re.sub(r"^(?:\+|00)?86(?=1[3-9]\d{9}$)", "", compact)
     if re.fullmatch(r"1[3-9]\d{9}", compact):
         return compact
     # area codes: 010 and 02X have three digits, every other one four
@@ -44,31 +120,170 @@ def normalise_phone(text: str) -> str | None:
     return None
 
 
-def find_phone(text: str) -> str | None:
+def _phone_match(text: str) -> tuple[str, int, int] | None:
     for pattern in (_MOBILE, _LANDLINE):
         for m in pattern.finditer(text):
             phone = normalise_phone(m.group(0))
             if phone:
-                return phone
+                return phone, m.start(), m.end()
     return None
 
 
-def extract_fields(text: str) -> Extracted:
-    name = None
-    m = _NAME.search(text)
-    if m and m.group(1) not in _NOT_A_NAME:
-        name = m.group(1)
-    address = None
-    m = _ADDRESS.search(text)
-    if m and re.search(r"[区县市镇乡村路街道巷号小区栋]", m.group(1)):
-        address = m.group(1)
-    request = None
-    m = _REQUEST.search(text)
-    if m:
-        request = m.group(0).strip("，,。 ")
-    return Extracted(name=name, phone=find_phone(text), address=address, request=request)
+def find_phone(text: str) -> str | None:
+    found = _phone_match(text)
+    return found[0] if found else None
+
+
+# ── names, addresses, requests ───────────────────────────────────────────────
 
 
 def valid_name(text: str) -> bool:
     text = text.strip()
     return 1 <= len(text) <= 30 and bool(re.search(r"[\u4e00-\u9fa5A-Za-z]", text)) and not re.search(r"\d{5,}", text)
+
+
+def _name_in(text: str) -> re.Match[str] | None:
+    for m in _NAME.finditer(text):
+        if m.group(1) not in _NOT_A_NAME and not m.group(1).endswith(("的", "了")):
+            return m
+    return None
+
+
+def _address_in(text: str) -> re.Match[str] | None:
+    for m in _ADDRESS.finditer(text):
+        if _ADDRESS_WORD.search(m.group(1)):
+            return m
+    return None
+
+
+def extract_fields(text: str) -> Extracted:
+    """Fields the text states plainly (「我叫…」「住在…」, a valid phone number, 「希望…」)."""
+    spans: list[tuple[int, int]] = []
+    name = address = None
+    m = _name_in(text)
+    if m:
+        name = m.group(1)
+        spans.append(m.span())
+    phone = _phone_match(text)
+    if phone:
+        spans.append(phone[1:])
+    m = _address_in(text)
+    if m:
+        address = m.group(1)
+        spans.append(m.span())
+    request = None
+    m = _REQUEST.search(text)
+    if m:
+        request = m.group(0).strip("，,。 ")
+    return Extracted(
+        name=name, phone=phone[0] if phone else None, address=address, request=request, spans=tuple(sorted(spans))
+    )
+
+
+def _without(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    kept, last = [], 0
+    for start, end in spans:
+        kept.append(text[last:start])
+        kept.append("，")
+        last = max(last, end)
+    kept.append(text[last:])
+    return "".join(kept)
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[，,。.;；、\s]*[，,;；、][，,;；、\s]*", "，", text)
+    return text.strip("，,。.;；、:： \n")
+
+
+def answer_for(field: str, text: str) -> str:
+    """What answers `field` in an answer that may also state other fields (and lead-ins)."""
+    found = extract_fields(text)
+    own = {
+        "name": [s for s in found.spans if _name_in(text[s[0] : s[1]])],
+        "address": [s for s in found.spans if _address_in(text[s[0] : s[1]])],
+    }.get(field, [])
+    others = tuple(s for s in found.spans if s not in own)
+    if field == "name" and found.name:
+        return found.name
+    if field == "address" and found.address and not _tidy(_without(text, found.spans)):
+        return found.address
+    rest = _without(text, others)
+    # 「电话是」 left behind a phone number that answered another field
+    rest = _tidy(re.sub(r"(?:我的)?(?:联系)?(?:电话|手机号?|号码|联系方式)(?:是|为|[:：])?\s*(?=，|$)", "", rest))
+    if field == "name":
+        rest = _NAME_TAIL.sub("", _NAME_STRIP.sub("", rest))
+        return _tidy(rest.split("，")[0]) if "，" in rest else rest
+    if field == "address":
+        return _tidy(_ADDRESS_STRIP.sub("", rest, count=1))
+    if field in ("request", "reason"):
+        return _tidy(_FIELD_LEAD.sub("", rest))
+    return rest
+
+
+def split_reason(text: str) -> tuple[str, str | None]:
+    """「希望修好路灯，因为老人晚上出门危险」 → (the request, the reason) when both are there."""
+    m = _REASON.search(text)
+    if not m or m.start() < 2:
+        return text, None
+    before, after = _tidy(text[: m.start()]), _tidy(text[m.start() :])
+    if len(before) < 2 or len(after) < 4:
+        return text, None
+    return before, after
+
+
+# ── how many people ──────────────────────────────────────────────────────────
+
+
+def _count_value(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    for fuzzy, value in _FUZZY_COUNTS.items():
+        if token == fuzzy:
+            return value
+    token = token.replace("几", "")
+    try:
+        return cn_to_int(token) if token else None
+    except ValueError:
+        return None
+
+
+def group_size_in(text: str) -> int | None:
+    """「我们楼二十多户」 → 20; 「三个人」 → 3; None when no count of people is said."""
+    best = None
+    for m in _COUNT.finditer(text):
+        value = _count_value(m.group(1))
+        if value and 1 <= value <= 100_000:
+            best = max(best or 0, value)
+    if best is None:
+        m = re.fullmatch(
+            r"\s*(?:大概|大约|约|一共|共|总共)?\s*(\d{1,6}|[一二两三四五六七八九十百几]{1,4})\s*(?:多|来|个|左右)*\s*",
+            text,
+        )
+        if m:
+            best = _count_value(m.group(1))
+    return best
+
+
+# ── corrections at the summary ───────────────────────────────────────────────
+
+
+def read_correction(text: str, vocabulary: ChoiceVocabulary) -> Correction | None:
+    """「电话写错了，应该是139……」「地址改成……」「名字写错了」; None when the text corrects nothing."""
+    marked = any(marker in text for marker in vocabulary.corrections)
+    field, at, length = None, len(text), 0
+    for key, aliases in vocabulary.fields.items():
+        for alias in aliases:
+            i = text.find(alias)
+            if i >= 0 and (i < at or (i == at and len(alias) > length)):
+                field, at, length = key, i, len(alias)
+    phone = find_phone(text)
+    if phone and field in (None, "phone"):
+        return Correction("phone", phone)
+    if field is None:
+        return Correction(None, None) if marked else None
+    tail = text[at + length :]
+    m = _NOT_BUT.search(tail) or _NEW_VALUE.search(tail)
+    value = _tidy(m.group(1)).strip("「」\"'“”") if m else ""
+    if not value:
+        return Correction(field, None) if marked or len(text) <= 8 else None
+    return Correction(field, value)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import Row, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from ..errors import NotFound
-from ..models import OPEN_STATUSES, Case, CaseLink
+from ..models import OPEN_STATUSES, Case, CaseLink, CaseStatus
 
 
 async def citizens_case(session: AsyncSession, citizen_id: int, ticket: str) -> Case:
@@ -95,3 +96,18 @@ async def links_of(session: AsyncSession, case_id: int, kind: str | None = None)
     rows = [(link, case) for link, case in (await session.execute(query)).all()]
     rows += [(link, case) for link, case in (await session.execute(reverse)).all()]
     return sorted(rows, key=lambda r: -r[0].score)
+
+
+async def awaiting_rating(session: AsyncSession, citizen_id: int, since: date) -> str | None:
+    """The ticket of the citizen's latest case concluded since `since` and not rated yet, if any."""
+    return await session.scalar(
+        select(Case.ticket)
+        .where(
+            Case.citizen_id == citizen_id,
+            Case.status.in_([CaseStatus.CONCLUDED.value, CaseStatus.CLOSED.value]),
+            Case.satisfaction.is_(None),
+            Case.concluded_on >= since,
+        )
+        .order_by(Case.concluded_on.desc(), Case.id.desc())
+        .limit(1)
+    )
