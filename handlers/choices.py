@@ -116,10 +116,13 @@ def read(ctx: Context, *, strict: bool = False) -> Button | None:
     return pick(ctx, offered(ctx), strict=strict)
 
 
-def hint(ctx: Context, buttons: Sequence[Button] | None = None) -> None:
-    """Nothing typed matched: name the choices in one short line (a way out the second time)."""
+def hint(ctx: Context, buttons: Sequence[Button] | None = None, misses: int | None = None) -> None:
+    """Nothing typed matched: name the choices in one short line (a way out the second time).
+
+    misses: how many answers at this step have missed, when the caller counted already.
+    """
     buttons = list(buttons if buttons is not None else offered(ctx))
-    count = count_miss(ctx)
+    count = misses if misses is not None else count_miss(ctx)
     names = OR.join(f"「{b.label}」" for b in buttons)
     numbers = "、".join(str(i) for i in range(1, len(buttons) + 1))
     rows = tuple((b,) for b in buttons) if len(buttons) > 3 else (tuple(buttons),)

@@ -76,7 +76,7 @@ _REQUEST = re.compile(
 )
 _REASON = re.compile(r"(?:因为|由于|理由是|原因是|依据是|根据)")
 _NOT_BUT = re.compile(r"不是.+?[，,]?(?:而)?是(.+)$")
-_NEW_VALUE = re.compile(r"(?:应该是|应该为|应为|改成|改为|换成|写成|更正为|更正成|变成|是|为|[:：])\s*(.+)$")
+_NEW_VALUE = re.compile(r"(?:应该是|应该为|应为|改成|改为|换成|写成|更正为|更正成|变成|是|为|叫|[:：])\s*(.+)$")
 _FIELD_LEAD = re.compile(r"^(?:我的)?(?:诉求|请求|要求|理由|原因)(?:是|为|[:：])\s*")
 
 _COUNT = re.compile(
@@ -140,6 +140,20 @@ def find_phone(text: str) -> str | None:
 def valid_name(text: str) -> bool:
     text = text.strip()
     return 1 <= len(text) <= 30 and bool(re.search(r"[\u4e00-\u9fa5A-Za-z]", text)) and not re.search(r"\d{5,}", text)
+
+
+_CJK_NAME = re.compile(r"[\u4e00-\u9fa5]{1,6}|[\u4e00-\u9fa5]{1,8}·[\u4e00-\u9fa5·]{1,12}")
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z .'\-]{0,29}")
+# characters a sentence has and a name (almost) never does: 「我投诉的事会不会……」 is not a name
+_NOT_IN_NAMES = frozenset("我你您他她们吗呢吧啊的了么什怎谁哪")
+
+
+def looks_like_name(text: str) -> bool:
+    """A person's name or how they want to be called (「张三」「李大爷」「阿依古丽·买买提」「Li Lei」)."""
+    text = text.strip()
+    if _LATIN_NAME.fullmatch(text):
+        return True
+    return bool(_CJK_NAME.fullmatch(text)) and not _NOT_IN_NAMES.intersection(text)
 
 
 def _name_in(text: str) -> re.Match[str] | None:
@@ -211,8 +225,11 @@ def answer_for(field: str, text: str) -> str:
     # 「电话是」 left behind a phone number that answered another field
     rest = _tidy(re.sub(r"(?:我的)?(?:联系)?(?:电话|手机号?|号码|联系方式)(?:是|为|[:：])?\s*(?=，|$)", "", rest))
     if field == "name":
-        rest = _NAME_TAIL.sub("", _NAME_STRIP.sub("", rest))
-        return _tidy(rest.split("，")[0]) if "，" in rest else rest
+        # 「我姓黄，黄建军」: of several pieces, the one that is a full name
+        pieces = [_NAME_TAIL.sub("", _NAME_STRIP.sub("", p)).strip() for p in rest.split("，")]
+        pieces = [p for p in pieces if p]
+        full = [p for p in pieces if 2 <= len(p) <= 6 and looks_like_name(p)]
+        return full[0] if full else (pieces[0] if pieces else "")
     if field == "address":
         return _tidy(_ADDRESS_STRIP.sub("", rest, count=1))
     if field in ("request", "reason"):
@@ -284,6 +301,9 @@ def read_correction(text: str, vocabulary: ChoiceVocabulary) -> Correction | Non
     tail = text[at + length :]
     m = _NOT_BUT.search(tail) or _NEW_VALUE.search(tail)
     value = _tidy(m.group(1)).strip("「」\"'“”") if m else ""
+    if not value:  # 「地址不对，我住在……」: the new value said the way it would be said in a story
+        found = extract_fields(tail)
+        value = {"name": found.name, "address": found.address}.get(field) or ""
     if not value:
         return Correction(field, None) if marked or len(text) <= 8 else None
     return Correction(field, value)

@@ -18,7 +18,7 @@ from backend import attachments as attachment_store
 from backend.errors import Invalid
 from knowledge.payloads import INTAKE
 from nlp import Intent
-from nlp.extract import group_size_in, read_correction
+from nlp.extract import Correction, group_size_in, read_correction
 from nlp.pii import mask_phone
 
 from .. import choices, qa
@@ -54,6 +54,7 @@ STALE_AFTER = timedelta(minutes=30)
 STEP_STATES = tuple(f"intake:{s}" for s in (*t.PROMPTS, "confirm"))
 FREE_TEXT_STEPS = ("facts", "request", "reason")  # long answers, where a 「？」 may belong to the story
 LONG_STORY = 30  # characters: an answer this long at a short-answer step is the story, told early
+ACCEPTED_AS_SAID = ("address", "facts", "request", "reason")  # a second short answer is taken as it is
 _QUESTION = re.compile(
     r"[?？]|吗|呢$|怎么|为什么|为啥|多久|多长|几天|能不能|可不可以|会不会|是不是|要不要|有没有|哪|什么|啥|如何|是否"
 )
@@ -75,7 +76,7 @@ def begin(ctx: Context, seed: str | None = None) -> None:
     ctx.say(t.START)
     note = None
     if seed:
-        taken = [f for f in absorb_story(ctx, draft, seed) if f != "facts"]
+        taken = [f for f in absorb_story(ctx, draft, seed) if f != "facts" and not (f == "name" and draft.anonymous)]
         if taken:
             note = t.FROM_STORY.format(fields=labels(taken))
         if draft.anonymous:
@@ -315,10 +316,19 @@ async def answer(ctx: Context) -> None:
         _group_typed(ctx, draft, text)
         return
     if step == "attachments":
-        if "yes" in reader.read(text, ("yes",)).meanings:
+        if _typed_button(ctx, strict=False) is not None:  # 「有视频但是发不了」: none to send now
+            _skip(ctx, draft, step)
+            return
+        missed = choices.count_miss(ctx)
+        if missed > 1:  # no file after two answers: go on, files can come later
+            draft.attachments_done = True
+            choices.clear_misses(ctx)
+            advance(ctx, draft, t.FILES_LATER)
+        elif "yes" in reader.read(text, ("yes",)).meanings:
             ask(ctx, draft, step, t.ATTACH_HOW)
         else:
-            _not_taken(ctx, draft, step, None)
+            save(ctx, draft)
+            choices.hint(ctx, [b for row in buttons_for(draft, step) for b in row], missed)
         return
     said = reader.read(text, ("skip", "decline", "as_above", "anonymous", "only_me", "others"))
     if said.plain and _declined(ctx, draft, step, said.meanings):
@@ -332,7 +342,7 @@ def _declined(ctx: Context, draft: Draft, step: str, meanings: frozenset[str]) -
         draft.go_anonymous()
         advance(ctx, draft, t.ANONYMOUS_NOTE)
         return True
-    if step == "representatives" and "only_me" in meanings:
+    if step == "representatives" and "only_me" in meanings and not meanings & {"skip", "decline"}:
         draft.representatives = [draft.name] if draft.name else []
         advance(ctx, draft)
         return True
@@ -366,10 +376,10 @@ def _take_answer(ctx: Context, draft: Draft, step: str, text: str) -> None:
         note = t.LONG_STORY_KEPT if taken == ["facts"] else t.NOTED.format(fields=labels(taken))
         ask(ctx, draft, step, note)
         return
-    _not_taken(ctx, draft, step, error)
+    _not_taken(ctx, draft, step, error, text)
 
 
-def _not_taken(ctx: Context, draft: Draft, step: str, error: str | None) -> None:
+def _not_taken(ctx: Context, draft: Draft, step: str, error: str | None, text: str = "") -> None:
     """Explain once with the question; after that a short line and a way out, never the question again."""
     if step in ("attachments", "group"):
         save(ctx, draft)
@@ -378,9 +388,17 @@ def _not_taken(ctx: Context, draft: Draft, step: str, error: str | None) -> None
     assert error is not None
     if choices.count_miss(ctx) == 1:
         ask(ctx, draft, step, error)
-    else:
-        save(ctx, draft)
-        ctx.say(f"{error}{t.INVALID_AGAIN.format(hotline=ctx.services.hotline)}", buttons_for(draft, step))
+        return
+    if step in ACCEPTED_AS_SAID and any(ch.isalnum() for ch in text):
+        # said twice the same way: it is what the citizen has to say; staff can ask for more
+        setattr(draft, step, text[:256] if step == "address" else text)
+        if step == "facts":
+            draft.summary = draft.summary or text[:60]
+        choices.clear_misses(ctx)
+        advance(ctx, draft)
+        return
+    save(ctx, draft)
+    ctx.say(f"{error}{t.INVALID_AGAIN.format(hotline=ctx.services.hotline)}", buttons_for(draft, step))
 
 
 def _group_typed(ctx: Context, draft: Draft, text: str) -> None:
@@ -392,17 +410,28 @@ def _group_typed(ctx: Context, draft: Draft, text: str) -> None:
     if pressed is not None:
         _group(ctx, draft, 1 if INTAKE.parse(pressed) == ("group", "1") else None)
         return
-    _not_taken(ctx, draft, "group", None)
+    missed = choices.count_miss(ctx)
+    if missed > 1:  # still unclear: file it as the citizen's own, which the summary shows and lets them change
+        choices.clear_misses(ctx)
+        draft.group_size, draft.representatives = 1, []
+        advance(ctx, draft, t.GROUP_ASSUMED)
+        return
+    save(ctx, draft)
+    choices.hint(ctx, [b for row in buttons_for(draft, "group") for b in row], missed)
 
 
 async def _question_mid_way(ctx: Context, draft: Draft, step: str, text: str) -> bool:
-    """A question about the regulation asked instead of an answer: answered, then the step again."""
+    """A question asked instead of an answer: answered (as well as we can), then the step again.
+
+    At a short-answer step anything ending like a question is one (「会不会让他知道？」 is no name);
+    in the story steps only a short question that reads as one about the regulation.
+    """
     if step in FREE_TEXT_STEPS:
-        if len(text) > 40 or not _QUESTION_END.search(text):
+        if len(text) > 40 or not _QUESTION_END.search(text) or ctx.engine.intent(text).intent is not Intent.ASK:
             return False
-    elif not _QUESTION.search(text):
-        return False
-    if ctx.engine.intent(text).intent is not Intent.ASK:
+    elif not _QUESTION_END.search(text) and not (
+        _QUESTION.search(text) and ctx.engine.intent(text).intent is Intent.ASK
+    ):
         return False
     await qa.answer_question(ctx, text)
     ask(ctx, draft, step)
@@ -414,7 +443,7 @@ async def _question_mid_way(ctx: Context, draft: Draft, step: str, text: str) ->
 
 def _typed_button(ctx: Context, *, strict: bool = True) -> str | None:
     """The intake button (its payload after 「intake:」) the typed text chooses among those shown."""
-    shown = [b for b in choices.offered(ctx) if INTAKE.matches(b.data)]
+    shown = [b for b in choices.offered(ctx) if INTAKE.matches(b.data) and not b.data.startswith("intake:start")]
     chosen = choices.pick(ctx, shown, strict=strict)
     return chosen.data.partition(":")[2] if chosen is not None else None
 
@@ -429,6 +458,8 @@ def _corrected(ctx: Context, draft: Draft, text: str) -> bool:
     correction = read_correction(text, ctx.engine.knowledge.choices)
     if correction is None:
         return False
+    if correction.field is None:
+        correction = _by_old_value(draft, text) or correction
     if correction.field is None:  # 「有地方写错了」: which one?
         save(ctx, draft)
         ctx.say(t.EDIT_WHICH, field_menu())
@@ -447,6 +478,19 @@ async def _at_summary(ctx: Context, draft: Draft, text: str) -> None:
     save(ctx, draft)
     ctx.say(t.CORRECT_HOW)
     choices.hint(ctx, [b for row in confirm_buttons(draft) for b in row])
+
+
+def _by_old_value(draft: Draft, text: str) -> Correction | None:
+    """「不是张三，是张珊」: the field whose present value the citizen quotes."""
+    m = re.search(r"不是(.+?)[，,]?(?:而)?是(.+)$", text)
+    if not m:
+        return None
+    old, new = m.group(1).strip("「」 "), m.group(2).strip("「」。. ")
+    for field in ("name", "address", "request", "facts", "reason"):
+        value = getattr(draft, field) or ""
+        if old and value and (old == value or (len(old) >= 4 and old in value)):
+            return Correction(field, value.replace(old, new) if field != "name" else new)
+    return None
 
 
 def _correct(ctx: Context, draft: Draft, field: str, value: str | None, text: str) -> None:

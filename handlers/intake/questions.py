@@ -13,9 +13,9 @@ from nlp.extract import (
     extract_fields,
     find_phone,
     group_size_in,
+    looks_like_name,
     normalise_phone,
     split_reason,
-    valid_name,
 )
 from nlp.pii import mask_phone
 
@@ -26,9 +26,13 @@ from .draft import AS_ABOVE, Draft
 
 DRAFT_KEY = "draft"
 MAX_FILES = attachment_store.MAX_FILES_PER_CASE
-MAX_NAME_CHARS = 20
 MIN_FACTS_CHARS = 10
-_NAME_SEPARATORS = re.compile(r"[，,、;；\s/]+|和|及|与|跟")
+_NAME_SEPARATORS = re.compile(r"[，,、;；\s/]+|和|及|与|跟|还有")
+_NOT_A_REPRESENTATIVE = re.compile(
+    r"^(?:我们|大家)?(?:推选了?|选了?|定了?)?(?:代表是|代表|就是|就|是)*|等?(?:[两二三四五\d]个?人|他们|我们)?$"
+)
+_NOT_YET = re.compile(r"[没不暂无未]")
+_ME = frozenset({"我", "我自己", "本人", "自己"})
 _CJK = re.compile(r"[\u4e00-\u9fa5]")
 
 
@@ -147,7 +151,7 @@ def set_field(draft: Draft, step: str, text: str) -> str | None:
     """Check and store one answer; the error to tell the citizen, or None."""
     text = text.strip()
     if step == "name":
-        if not valid_name(text) or len(text) > MAX_NAME_CHARS:
+        if not looks_like_name(text):
             return t.INVALID["name"]
         draft.name, draft.anonymous = text, False
     elif step == "phone":
@@ -183,11 +187,26 @@ def set_field(draft: Draft, step: str, text: str) -> str | None:
         if size == 1:
             draft.representatives = []
     elif step == "representatives":
-        names = [n.strip() for n in _NAME_SEPARATORS.split(text) if n and n.strip()]
-        if not names or len(names) > 5 or not all(valid_name(n) and len(n) <= 10 for n in names):
+        names = representatives_in(text, draft.name)
+        if names and not any(looks_like_name(n) for n in names) and _NOT_YET.search(text):
+            draft.representatives = []  # 「还没选出来」: none chosen yet
+        elif not names or len(names) > 5 or not all(looks_like_name(n) for n in names):
             return t.INVALID["representatives"]
-        draft.representatives = names
+        else:
+            draft.representatives = names
     return None
+
+
+def representatives_in(text: str, own_name: str | None) -> list[str]:
+    """「代表是张三和李四两个人」 → [张三, 李四]; 「我」 is the citizen (by name when they gave one)."""
+    names: list[str] = []
+    for part in _NAME_SEPARATORS.split(text):
+        part = _NOT_A_REPRESENTATIVE.sub("", (part or "").strip(" 。.!！"))
+        if part in _ME:
+            part = own_name or ""
+        if part and part not in names:
+            names.append(part)
+    return names
 
 
 def own_answer(step: str, text: str) -> str:

@@ -242,8 +242,10 @@ def check_field(case: Case, key: str, wanted: Any) -> str | None:
         return None if value == int(wanted) else f"group_size: expected {wanted}, got {value}"
     if base == "representatives":
         want_list = wanted if isinstance(wanted, list) else re.split(r"[，,、\s]+", str(wanted))
-        return None if {_plain(w) for w in want_list if w} == {_plain(v) for v in value or []} else (
-            f"representatives: expected {want_list}, got {value}"
+        return (
+            None
+            if {_plain(w) for w in want_list if w} == {_plain(v) for v in value or []}
+            else (f"representatives: expected {want_list}, got {value}")
         )
     if wanted is None:
         return None if not value or value in ("（未留）", ANONYMOUS_NAME) else f"{base}: expected none, got 「{value}」"
