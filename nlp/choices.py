@@ -222,10 +222,11 @@ class ChoiceReader:
         meanings = self.vocabulary.meanings
         for generic, flag in (("yes", "answers_yes"), ("no", "answers_no")):
             if generic in reading.meanings:
-                takers = [
+                # a button that says it is the yes (「要取消吗？」→「取消登记」) outranks those that merely take one
+                takers = [i for i, o in enumerate(options) if generic in o.meanings] or [
                     i
                     for i, o in enumerate(options)
-                    if generic in o.meanings or any(getattr(meanings[m], flag) for m in o.meanings if m in meanings)
+                    if any(getattr(meanings[m], flag) for m in o.meanings if m in meanings)
                 ]
                 if len(takers) == 1:
                     hits.add(takers[0])

@@ -150,9 +150,10 @@ _NOT_IN_NAMES = frozenset("我你您他她们吗呢吧啊的了么什怎谁哪")
 
 def looks_like_name(text: str) -> bool:
     """A person's name or how they want to be called (「张三」「李大爷」「阿依古丽·买买提」「Li Lei」)."""
-    text = text.strip()
+    text = re.sub(r"[（(][^）)]{0,10}[）)]$", "", text.strip())  # 「张三（女）」
     if _LATIN_NAME.fullmatch(text):
         return True
+    text = re.sub(r"\s+", "", text)
     return bool(_CJK_NAME.fullmatch(text)) and not _NOT_IN_NAMES.intersection(text)
 
 

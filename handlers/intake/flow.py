@@ -286,7 +286,7 @@ async def answer(ctx: Context) -> None:
         return
     if step == "confirm" and _corrected(ctx, draft, text):
         return
-    pressed = _typed_button(ctx)
+    pressed = _typed_button(ctx, draft)
     if pressed is not None:
         await intake_button(ctx, pressed)
         return
@@ -302,8 +302,8 @@ async def answer(ctx: Context) -> None:
             ctx.say(
                 t.CONFIRM_CANCEL,
                 rows(
-                    button(t.CANCEL_FILING, "cancel", "", "cancel"),
-                    button(t.CONTINUE, "resume", "continue", "continue"),
+                    button(t.CANCEL_FILING, "cancel", "", "cancel", "yes"),  # 「要取消吗？」「是的」
+                    button(t.CONTINUE, "resume", "continue", "continue", "no"),
                 ),
             )
         return
@@ -316,7 +316,7 @@ async def answer(ctx: Context) -> None:
         _group_typed(ctx, draft, text)
         return
     if step == "attachments":
-        if _typed_button(ctx, strict=False) is not None:  # 「有视频但是发不了」: none to send now
+        if _typed_button(ctx, draft, strict=False) is not None:  # 「有视频但是发不了」: none to send now
             _skip(ctx, draft, step)
             return
         missed = choices.count_miss(ctx)
@@ -406,7 +406,7 @@ def _group_typed(ctx: Context, draft: Draft, text: str) -> None:
     if size:
         _group(ctx, draft, size)
         return
-    pressed = _typed_button(ctx, strict=False)  # the question has only two answers: a looser reading will do
+    pressed = _typed_button(ctx, draft, strict=False)  # the question has only two answers: a looser reading will do
     if pressed is not None:
         _group(ctx, draft, 1 if INTAKE.parse(pressed) == ("group", "1") else None)
         return
@@ -441,9 +441,13 @@ async def _question_mid_way(ctx: Context, draft: Draft, step: str, text: str) ->
 # ── at the summary ──────────────────────────────────────────────────────────
 
 
-def _typed_button(ctx: Context, *, strict: bool = True) -> str | None:
-    """The intake button (its payload after 「intake:」) the typed text chooses among those shown."""
+def _typed_button(ctx: Context, draft: Draft, *, strict: bool = True) -> str | None:
+    """The intake button (its payload after 「intake:」) the typed text chooses: among those last
+    shown, or — when something else came in between (a /help, a menu) — the step's own."""
     shown = [b for b in choices.offered(ctx) if INTAKE.matches(b.data) and not b.data.startswith("intake:start")]
+    if not shown:
+        step = _current_step(ctx)
+        shown = [b for row in (confirm_buttons(draft) if step == "confirm" else buttons_for(draft, step)) for b in row]
     chosen = choices.pick(ctx, shown, strict=strict)
     return chosen.data.partition(":")[2] if chosen is not None else None
 
@@ -469,7 +473,7 @@ def _corrected(ctx: Context, draft: Draft, text: str) -> bool:
 
 
 async def _at_summary(ctx: Context, draft: Draft, text: str) -> None:
-    pressed = _typed_button(ctx, strict=False)  # only three answers here: a looser reading will do
+    pressed = _typed_button(ctx, draft, strict=False)  # only three answers here: a looser reading will do
     if pressed is not None:
         await intake_button(ctx, pressed)
         return
