@@ -5,7 +5,7 @@ Assistant on a fresh SQLite store — it types its own words at whatever step th
 interjects, corrects fields at the summary — and the filed case is checked against what the
 persona expects. The default set is the one our tests use (tests/data/intake_personas.jsonl).
 
-    python -m bench.intake [--set FILE] [--verbose]
+    python -m bench.intake [--set FILE] [-v | -vv]
 """
 
 from __future__ import annotations
@@ -60,21 +60,23 @@ async def run(personas: list[Persona], workdir: Path) -> list[Outcome]:
         await db.dispose()
 
 
-def report(outcomes: list[Outcome], verbose: bool) -> str:
+def report(outcomes: list[Outcome], verbose: int) -> str:
     lines = []
     for outcome in outcomes:
         mark = "ok  " if outcome.ok else "FAIL"
         lines.append(f"{mark} {outcome.persona:<36} {outcome.ticket or '-':<17} {outcome.why()}")
         for note in outcome.notes:
             lines.append(f"       note: {note}")
-        if verbose and not outcome.ok:
+        if verbose == 2 or (verbose and not outcome.ok):
             for who, text in outcome.transcript:
                 lines.append(f"       {'>' if who == 'citizen' else '<'} {text[:160].replace(chr(10), ' / ')}")
     ok = sum(o.ok for o in outcomes)
-    ticket = sum(o.ticket is not None for o in outcomes)
+    meant = [o for o in outcomes if o.submitted_expected]
+    filed = sum(o.ok for o in meant)
     lines.append(
-        f"\n{ok} of {len(outcomes)} personas reached a 受理编号 with the right fields "
-        f"({ok / len(outcomes):.0%}); {ticket} reached a 受理编号 at all."
+        f"\n{ok} of {len(outcomes)} personas ended as they meant ({ok / len(outcomes):.0%}): "
+        f"{filed} of {len(meant)} who meant to file reached a 受理编号 with the right fields, "
+        f"{ok - filed} of {len(outcomes) - len(meant)} who chose not to submit filed nothing."
         if outcomes
         else "no personas"
     )
@@ -84,7 +86,9 @@ def report(outcomes: list[Outcome], verbose: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="JSONL file of personas")
-    parser.add_argument("--verbose", "-v", action="store_true", help="print the dialogue of each failure")
+    parser.add_argument(
+        "--verbose", "-v", action="count", default=0, help="-v: the dialogue of each failure; -vv: of every persona"
+    )
     args = parser.parse_args()
     personas = load_personas(args.set)
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:

@@ -108,7 +108,7 @@ class Correction:
 
 def normalise_phone(text: str) -> str | None:
     """A mainland mobile (11 digits) or landline (区号-号码) in canonical form, else None."""
-    compact = re.sub(r"[\s\-‐—–.()（）]", "", text.strip())
+    compact = re.sub(r"[\s\-‐—–.()（）]", "", _digits(text.strip()))
     compact = re.sub(r"^(?:\+|00)?86(?=1[3-9]\d{9}$)", "", compact)
     if re.fullmatch(r"1[3-9]\d{9}", compact):
         return compact
@@ -120,7 +120,17 @@ def normalise_phone(text: str) -> str | None:
     return None
 
 
+_CN_DIGITS = str.maketrans("零〇一二两三四五六七八九幺洞", "00122345678910")
+_CN_DIGIT_RUN = re.compile(r"[零〇一二两三四五六七八九幺洞]{7,}")
+
+
+def _digits(text: str) -> str:
+    """「一三八七三……」 read out digit by digit → 「138……」 (same length, so positions hold)."""
+    return _CN_DIGIT_RUN.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+
+
 def _phone_match(text: str) -> tuple[str, int, int] | None:
+    text = _digits(text)
     for pattern in (_MOBILE, _LANDLINE):
         for m in pattern.finditer(text):
             phone = normalise_phone(m.group(0))
@@ -142,7 +152,10 @@ def valid_name(text: str) -> bool:
     return 1 <= len(text) <= 30 and bool(re.search(r"[\u4e00-\u9fa5A-Za-z]", text)) and not re.search(r"\d{5,}", text)
 
 
-_CJK_NAME = re.compile(r"[\u4e00-\u9fa5]{1,6}|[\u4e00-\u9fa5]{1,8}·[\u4e00-\u9fa5·]{1,12}")
+_CJK_NAME = re.compile(
+    r"[\u4e00-\u9fa5]{1,4}|[\u4e00-\u9fa5]{1,3}(?:先生|女士|小姐|大爷|大妈|大娘|阿姨|师傅|老师|同志|奶奶|爷爷|伯|叔|婶)"
+    r"|[\u4e00-\u9fa5]{1,8}·[\u4e00-\u9fa5·]{1,12}"
+)
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z .'\-]{0,29}")
 # characters a sentence has and a name (almost) never does: 「我投诉的事会不会……」 is not a name
 _NOT_IN_NAMES = frozenset("我你您他她们吗呢吧啊的了么什怎谁哪")
@@ -218,24 +231,48 @@ def answer_for(field: str, text: str) -> str:
         "address": [s for s in found.spans if _address_in(text[s[0] : s[1]])],
     }.get(field, [])
     others = tuple(s for s in found.spans if s not in own)
-    if field == "name" and found.name:
-        return found.name
     if field == "address" and found.address and not _tidy(_without(text, found.spans)):
         return found.address
     rest = _without(text, others)
     # 「电话是」 left behind a phone number that answered another field
     rest = _tidy(re.sub(r"(?:我的)?(?:联系)?(?:电话|手机号?|号码|联系方式)(?:是|为|[:：])?\s*(?=，|$)", "", rest))
     if field == "name":
-        # 「我姓黄，黄建军」: of several pieces, the one that is a full name
-        pieces = [_NAME_TAIL.sub("", _NAME_STRIP.sub("", p)).strip() for p in rest.split("，")]
-        pieces = [p for p in pieces if p]
-        full = [p for p in pieces if 2 <= len(p) <= 6 and looks_like_name(p)]
-        return full[0] if full else (pieces[0] if pieces else "")
+        return _name_among(rest) or found.name or ""
     if field == "address":
         return _tidy(_ADDRESS_STRIP.sub("", rest, count=1))
     if field in ("request", "reason"):
         return _tidy(_FIELD_LEAD.sub("", rest))
     return rest
+
+
+_NAME_PIECES = re.compile(r"[，,。.！!？?；;～~、\s]+")
+_FULL_NAME_LEAD = re.compile(r"^(?:全名|真名|大名|真实姓名|全名是|真名是|大名是|姓名是?|名字是|名字叫|我叫|叫)[:：]?")
+_NICKNAME_LEAD = re.compile(r"^(?:叫我|称呼我|喊我|就叫我)")
+
+
+def _name_among(text: str) -> str:
+    """「我姓黄，黄建军」「叫我小周就行～全名周雨萱」: of the pieces, the full name."""
+    best, best_rank = "", -1
+    for piece in _NAME_PIECES.split(strip_symbols(text)):
+        rank = 1 if _NICKNAME_LEAD.match(piece) else 3 if _FULL_NAME_LEAD.match(piece) else 2
+        name = _NAME_TAIL.sub("", _FULL_NAME_LEAD.sub("", _NAME_STRIP.sub("", piece))).strip()
+        if not name:
+            continue
+        if not looks_like_name(name):
+            rank = 0
+        elif len(name) == 1:
+            rank = min(rank, 1)  # a surname alone (「我姓刘」) only when nothing fuller is said
+        if rank > best_rank or (rank == best_rank and len(name) > len(best)):
+            best, best_rank = name, rank
+    return best
+
+
+_SYMBOLS = re.compile(r"[^\w\s，,。.！!？?；;：:、（）()\-#·～~“”\"'《》【】/]")
+
+
+def strip_symbols(text: str) -> str:
+    """Emoji and pictographs out (「万科城7栋🏠」 → 「万科城7栋」): they are no part of a field."""
+    return _SYMBOLS.sub("", text).strip()
 
 
 def split_reason(text: str) -> tuple[str, str | None]:

@@ -18,7 +18,7 @@ from backend import attachments as attachment_store
 from backend.errors import Invalid
 from knowledge.payloads import INTAKE
 from nlp import Intent
-from nlp.extract import Correction, group_size_in, read_correction
+from nlp.extract import Correction, group_size_in, looks_like_name, read_correction, valid_name
 from nlp.pii import mask_phone
 
 from .. import choices, qa
@@ -55,6 +55,7 @@ STEP_STATES = tuple(f"intake:{s}" for s in (*t.PROMPTS, "confirm"))
 FREE_TEXT_STEPS = ("facts", "request", "reason")  # long answers, where a 「？」 may belong to the story
 LONG_STORY = 30  # characters: an answer this long at a short-answer step is the story, told early
 ACCEPTED_AS_SAID = ("address", "facts", "request", "reason")  # a second short answer is taken as it is
+MAX_NAME_AS_SAID = 10
 _QUESTION = re.compile(
     r"[?？]|吗|呢$|怎么|为什么|为啥|多久|多长|几天|能不能|可不可以|会不会|是不是|要不要|有没有|哪|什么|啥|如何|是否"
 )
@@ -200,6 +201,8 @@ async def intake_button(ctx: Context, payload: str) -> None:
     elif action == "anonymous":
         draft.go_anonymous()
         advance(ctx, draft, t.ANONYMOUS_NOTE)
+    elif action == "files":
+        ask(ctx, draft, "attachments", t.ATTACH_HOW)
     elif action == "skip" and value in ("reason", "attachments", "representatives", "phone", "address"):
         _skip(ctx, draft, value)
     elif action == "group":
@@ -266,7 +269,7 @@ async def answer(ctx: Context) -> None:
     step = _current_step(ctx)
     reader = choices.reader(ctx)
     if _stale(ctx) and not ctx.state.data.get("resume_offered"):
-        if ctx.text and reader.read(ctx.text, ("resume", "continue")).plain:
+        if ctx.text and reader.read(ctx.text, ("resume", "continue")).found:
             welcome_back(ctx, draft)
         else:
             ctx.state.data["resume_offered"] = True
@@ -333,6 +336,8 @@ async def answer(ctx: Context) -> None:
     said = reader.read(text, ("skip", "decline", "as_above", "anonymous", "only_me", "others"))
     if said.plain and _declined(ctx, draft, step, said.meanings):
         return
+    if said.found and not said.plain and _declined_in_passing(ctx, draft, step, text, said.meanings):
+        return
     _take_answer(ctx, draft, step, text)
 
 
@@ -360,6 +365,22 @@ def _declined(ctx: Context, draft: Draft, step: str, meanings: frozenset[str]) -
     return False
 
 
+def _declined_in_passing(ctx: Context, draft: Draft, step: str, text: str, meanings: frozenset[str]) -> bool:
+    """A refusal inside a longer answer — 「我要匿名，怕被打击报复」 for the name, 「其他人也一样……」 for
+    how many — where the answer cannot be what the step asks for anyway."""
+    # not leaving a name wins over anything else said at the name (「我叫…，不过别写名字」)
+    if step == "name" and (
+        "anonymous" in meanings or ("decline" in meanings and not looks_like_name(own_answer(step, text)))
+    ):
+        draft.go_anonymous()
+        advance(ctx, draft, t.ANONYMOUS_NOTE)
+        return True
+    if step == "group_size" and group_size_in(text) is None:
+        _skip(ctx, draft, step)  # several people, how many not known
+        return True
+    return False
+
+
 def _take_answer(ctx: Context, draft: Draft, step: str, text: str) -> None:
     taken = absorb(draft, text, step)
     error = set_field(draft, step, own_answer(step, text))
@@ -376,11 +397,16 @@ def _take_answer(ctx: Context, draft: Draft, step: str, text: str) -> None:
         note = t.LONG_STORY_KEPT if taken == ["facts"] else t.NOTED.format(fields=labels(taken))
         ask(ctx, draft, step, note)
         return
+    if choices.reader(ctx).read(text, ("resume",)).found:  # 「我回来了，刚才有点事……」
+        welcome_back(ctx, draft)
+        return
     _not_taken(ctx, draft, step, error, text)
 
 
 def _not_taken(ctx: Context, draft: Draft, step: str, error: str | None, text: str = "") -> None:
-    """Explain once with the question; after that a short line and a way out, never the question again."""
+    """Explain once, with the question. The second time the question is not asked again: what the
+    citizen said is taken as it is, or the step is left open with a note (the summary shows it and
+    a typed correction changes it); only a name never given stays asked, with a way out."""
     if step in ("attachments", "group"):
         save(ctx, draft)
         choices.hint(ctx, [b for row in buttons_for(draft, step) for b in row])
@@ -389,16 +415,27 @@ def _not_taken(ctx: Context, draft: Draft, step: str, error: str | None, text: s
     if choices.count_miss(ctx) == 1:
         ask(ctx, draft, step, error)
         return
+    note = None
     if step in ACCEPTED_AS_SAID and any(ch.isalnum() for ch in text):
         # said twice the same way: it is what the citizen has to say; staff can ask for more
         setattr(draft, step, text[:256] if step == "address" else text)
         if step == "facts":
             draft.summary = draft.summary or text[:60]
-        choices.clear_misses(ctx)
-        advance(ctx, draft)
+    elif step == "name" and valid_name(text) and len(text) <= MAX_NAME_AS_SAID:
+        draft.name, draft.anonymous = text.strip(), False
+    elif step == "phone":
+        draft.skip("phone")
+        note = t.PHONE_LATER
+    elif step == "group_size":
+        draft.group_size, draft.group_size_unknown = 2, True
+    elif step == "representatives":
+        draft.representatives = []
+    else:
+        save(ctx, draft)
+        ctx.say(f"{error}{t.INVALID_AGAIN.format(hotline=ctx.services.hotline)}", buttons_for(draft, step))
         return
-    save(ctx, draft)
-    ctx.say(f"{error}{t.INVALID_AGAIN.format(hotline=ctx.services.hotline)}", buttons_for(draft, step))
+    choices.clear_misses(ctx)
+    advance(ctx, draft, note)
 
 
 def _group_typed(ctx: Context, draft: Draft, text: str) -> None:
@@ -455,7 +492,7 @@ def _typed_button(ctx: Context, draft: Draft, *, strict: bool = True) -> str | N
 def _corrected(ctx: Context, draft: Draft, text: str) -> bool:
     """At the summary, 「电话写错了，应该是……」「我不想留名了」 change the draft (before any button)."""
     said = choices.reader(ctx).read(text, ("anonymous",))
-    if said.plain and "anonymous" in said.meanings:
+    if "anonymous" in said.meanings and not draft.anonymous:  # 「名字还是别写了……匿名吧」
         draft.go_anonymous()
         confirm(ctx, draft, t.ANONYMOUS_NOTE)
         return True
@@ -546,6 +583,6 @@ async def _take_files(ctx: Context, draft: Draft) -> int:
     if stored:
         ctx.say(
             t.GOT_FILES.format(count=len(draft.attachments), names="、".join(draft.attachment_names)),
-            buttons_for(draft, "attachments"),
+            rows(button(t.NO_MORE_FILES, "skip", "attachments", "skip", "done")),
         )
     return len(stored)

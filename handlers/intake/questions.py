@@ -16,6 +16,7 @@ from nlp.extract import (
     looks_like_name,
     normalise_phone,
     split_reason,
+    strip_symbols,
 )
 from nlp.pii import mask_phone
 
@@ -27,6 +28,11 @@ from .draft import AS_ABOVE, Draft
 DRAFT_KEY = "draft"
 MAX_FILES = attachment_store.MAX_FILES_PER_CASE
 MIN_FACTS_CHARS = 10
+MIN_STORY_CHARS = 8  # what a first message must hold beyond announcing a complaint to count as its facts
+_ANNOUNCEMENT = re.compile(
+    r"(?:你好|您好|同志|请问)?[，,！!]?(?:我|俺|我们)?(?:想|要|需要|来)?(?:问一下|问问|咨询一下|咨询)?"
+    r"(?:反映|投诉|举报|检举|控告|上访|信访|登记|告状)(?:一下|个|一个|下)?(?:问题|事情|情况|事)?"
+)
 _NAME_SEPARATORS = re.compile(r"[，,、;；\s/]+|和|及|与|跟|还有")
 _NOT_A_REPRESENTATIVE = re.compile(
     r"^(?:我们|大家)?(?:推选了?|选了?|定了?)?(?:代表是|代表|就是|就|是)*|等?(?:[两二三四五\d]个?人|他们|我们)?$"
@@ -67,7 +73,9 @@ def buttons_for(draft: Draft, step: str) -> tuple[tuple[Button, ...], ...]:
     if step == "reason":
         return rows(button(t.AS_ABOVE_BUTTON, "skip", "reason", "as_above", "skip", "decline"))
     if step == "attachments":
-        return rows(button(t.NO_MORE_FILES, "skip", "attachments", "skip", "done"))
+        return rows(
+            button(t.HAVE_FILES, "files", "", "yes"), button(t.NO_MORE_FILES, "skip", "attachments", "skip", "done")
+        )
     if step == "group":
         return rows(button(t.ONLY_ME, "group", "1", "only_me"), button(t.OTHERS, "group", "many", "others"))
     if step == "representatives":
@@ -211,6 +219,8 @@ def representatives_in(text: str, own_name: str | None) -> list[str]:
 
 def own_answer(step: str, text: str) -> str:
     """The part of an answer that answers this step (「张三，13812345678」 → 「张三」 for the name)."""
+    if step in ("name", "address", "representatives"):
+        text = strip_symbols(text) or text  # 「万科城7栋🏠」: emoji are no part of an address
     if step in ("name", "address", "request", "reason"):
         return answer_for(step, text) or text
     return text
@@ -238,7 +248,9 @@ def absorb(draft: Draft, text: str, step: str) -> list[str]:
 def absorb_story(ctx: Context, draft: Draft, story: str) -> list[str]:
     """A grievance told before the dialogue began: its facts, and any field it states plainly."""
     taken: list[str] = []
-    if sum(1 for ch in story if ch.isalnum()) >= MIN_FACTS_CHARS:
+    # 「我想反映个问题」「问一下反映物业收费的事」 announce a complaint; they are not its facts
+    account = _ANNOUNCEMENT.sub("", story)
+    if sum(1 for ch in account if ch.isalnum()) >= MIN_STORY_CHARS:
         draft.facts = story
         draft.summary = story.split("\n", 1)[0][:60]
         taken.append("facts")

@@ -22,6 +22,7 @@ PROMPTS = {
     ),
 }
 ANONYMOUS_NOTE = "好的，按不留名处理。提醒您：不留姓名和地址的，机关无法书面告知结果（条例第二十三条），但您仍可以在这里用受理编号查询进度。"
+PHONE_LATER = "电话先空着，核对时可以直接说「电话是……」补上；不留电话也能登记，结果会书面告知。"
 NO_PHONE = "好的，不留电话也可以登记。办理结果会书面告知；您也可以用受理编号随时查询进度。"
 ADDRESS_WHY = (
     "住址用于书面告知办理结果，也决定交给哪里的部门办理（条例第十九条）。写到区、镇街道或小区就可以。"
@@ -88,6 +89,7 @@ ONLY_ME, OTHERS = "只有我自己", "还有其他人"
 SUBMIT, EDIT, CANCEL = "确认提交", "修改", "取消"
 ANONYMOUS, SKIP, NO_PHONE_BUTTON = "不愿留名", "跳过", "不方便留电话"
 AS_ABOVE_BUTTON, NO_MORE_FILES, NO_REPRESENTATIVES = "上面已说清楚", "没有了，下一步", "暂不推选"
+HAVE_FILES = "有，我来发"
 CONTINUE, RESTART, DROP = "继续填写", "重新开始", "不填了"
 RESTORE, CANCEL_FILING, NEW_COMPLAINT = "恢复刚才的内容", "取消登记", "我要反映问题"
 FIELD_LABELS = {

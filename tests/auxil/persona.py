@@ -16,7 +16,9 @@ Persona fields (JSON, one object per line in a .jsonl file):
                         (a bare string: said at the first question)
     corrections         [{"text": …}] said at the summary, in order, before confirming
     expect              {field: value} checked on the filed case: name, phone, address, facts,
-                        request, reason (contained), anonymous (bool), group_size, representatives
+                        request, reason (contained; or `<field>_contains`), anonymous (bool),
+                        group_size, representatives; `submitted: false` — the citizen decides at
+                        the summary not to file, and success is that nothing is filed
 """
 
 from __future__ import annotations
@@ -88,9 +90,11 @@ class Outcome:
     notes: list[str] = field(default_factory=list)  # what was clumsy but not fatal
     transcript: list[tuple[str, str]] = field(default_factory=list)  # (who, text)
 
+    submitted_expected: bool = True  # 「先不提交了」: the right outcome is no case at all
+
     @property
     def ok(self) -> bool:
-        return self.ticket is not None and not self.problems
+        return (self.ticket is not None) == self.submitted_expected and not self.problems
 
     def why(self) -> str:
         return "；".join(self.problems) or "ok"
@@ -164,15 +168,23 @@ class PersonaDriver:
         return None
 
     async def run(self) -> Outcome:
+        self.outcome.submitted_expected = bool(self.persona.expect.get("submitted", True))
         reply = await self.say(self.persona.opening)
+        confirmed = False  # the persona has given its last word at the summary
         for _ in range(MAX_TURNS):
             ticket = self._ticket(reply)
             if ticket:
                 self.outcome.ticket = ticket
+                if not self.outcome.submitted_expected:
+                    self.outcome.problems.append("filed although the citizen decided not to submit")
                 await self._check(ticket)
                 return self.outcome
             state = await self.state()
             slot = SLOT_OF_STATE.get(state)
+            if slot is None and confirmed:
+                if self.outcome.submitted_expected:
+                    self.outcome.problems.append(f"the dialogue ended without a 受理编号 (state {state})")
+                return self.outcome
             if slot is None:
                 reply = await self.say(self._outside_intake(state))
                 continue
@@ -189,6 +201,7 @@ class PersonaDriver:
             if slot == "confirm" and self._corrections:
                 reply = await self.say(self._corrections.pop(0))
                 continue
+            confirmed = slot == "confirm"
             reply = await self.say(self._answer(slot))
         self.outcome.problems.append(f"no 受理编号 after {MAX_TURNS} turns (last state {await self.state()})")
         return self.outcome
@@ -211,6 +224,7 @@ class PersonaDriver:
             return
         expect = dict(self.persona.expect)
         expect.update(expect.pop("fields", None) or {})
+        expect.pop("submitted", None)
         for key, wanted in expect.items():
             problem = check_field(case, key, wanted)
             if problem:
@@ -224,7 +238,7 @@ def _plain(text: Any) -> str:
 def check_field(case: Case, key: str, wanted: Any) -> str | None:
     """None when the case holds what the persona expects for `key`; else what is wrong."""
     base, _, mode = key.rpartition("_") if key.endswith(("_contains", "_min", "_max")) else (key, "", "")
-    if base in ("ticket", "filed", "reaches_ticket"):
+    if base in ("ticket", "filed", "reaches_ticket", "submitted"):
         return None  # reaching the ticket is checked by the driver
     if base == "anonymous":
         anonymous = case.name == ANONYMOUS_NAME
