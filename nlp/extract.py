@@ -72,7 +72,8 @@ _ADDRESS_WORD = re.compile(r"[区县市镇乡村路街道巷号小区栋弄里�
 _ADDRESS_STRIP = re.compile(rf"^(?:我的|我)?(?:住址|地址|家庭住址)?(?:是|在|为|[:：])?\s*|^{_ADDRESS_LEAD}\s*")
 
 _REQUEST = re.compile(
-    r"(?:希望|要求|请求|恳请|恳求|盼望|请你们|请有关部门|请政府|麻烦你们|想让|想请)([^。！!？?\n]{4,200})"
+    r"(?:^|(?<=[，,。.！!？?；;\s]))(?:我|我们|俺|本人|特此)?(?:强烈|真心|迫切)?"
+    r"((?:希望|要求|请求|恳请|恳求|盼望|请你们|请有关部门|请政府|麻烦你们|想让|想请)[^。！!？?\n]{4,200})"
 )
 _REASON = re.compile(r"(?:因为|由于|理由是|原因是|依据是|根据)")
 _NOT_BUT = re.compile(r"不是.+?[，,]?(?:而)?是(.+)$")
@@ -121,7 +122,8 @@ def normalise_phone(text: str) -> str | None:
 
 
 _CN_DIGITS = str.maketrans("零〇一二两三四五六七八九幺洞", "00122345678910")
-_CN_DIGIT_RUN = re.compile(r"[零〇一二两三四五六七八九幺洞]{7,}")
+# a number read out digit by digit, maybe mixed with written digits: 7 or more digits in a row
+_CN_DIGIT_RUN = re.compile(r"[0-9零〇一二两三四五六七八九幺洞](?:[\s\-]*[0-9零〇一二两三四五六七八九幺洞]){6,}")
 
 
 def _digits(text: str) -> str:
@@ -142,6 +144,16 @@ def _phone_match(text: str) -> tuple[str, int, int] | None:
 def find_phone(text: str) -> str | None:
     found = _phone_match(text)
     return found[0] if found else None
+
+
+_LOCAL_NUMBER = re.compile(r"(?<!\d)([2-9]\d{2,3}[\s\-]?\d{4})(?!\d)")
+
+
+def local_number(text: str) -> str | None:
+    """A landline without its area code (「84567890」), taken only where a phone number was asked for."""
+    numbers = [re.sub(r"\D", "", m.group(1)) for m in _LOCAL_NUMBER.finditer(_digits(text))]
+    numbers = [n for n in numbers if len(n) in (7, 8)]
+    return numbers[0] if len(numbers) == 1 else None
 
 
 # ── names, addresses, requests ───────────────────────────────────────────────
@@ -177,9 +189,13 @@ def _name_in(text: str) -> re.Match[str] | None:
     return None
 
 
+_NOT_AN_ADDRESS = re.compile(r"的人|的时候|那边|这边|这里|那里|附近的|好多年|多年|年了|以前|的$")
+
+
 def _address_in(text: str) -> re.Match[str] | None:
     for m in _ADDRESS.finditer(text):
-        if _ADDRESS_WORD.search(m.group(1)):
+        place = m.group(1)
+        if len(place) >= 4 and _ADDRESS_WORD.search(place) and not _NOT_AN_ADDRESS.search(place):
             return m
     return None
 
@@ -202,7 +218,7 @@ def extract_fields(text: str) -> Extracted:
     request = None
     m = _REQUEST.search(text)
     if m:
-        request = m.group(0).strip("，,。 ")
+        request = m.group(1).strip("，,。 ")
     return Extracted(
         name=name, phone=phone[0] if phone else None, address=address, request=request, spans=tuple(sorted(spans))
     )
@@ -250,8 +266,17 @@ _FULL_NAME_LEAD = re.compile(r"^(?:全名|真名|大名|真实姓名|全名是|�
 _NICKNAME_LEAD = re.compile(r"^(?:叫我|称呼我|喊我|就叫我)")
 
 
+_SURNAME_GIVEN = re.compile(
+    r"姓([\u4e00-\u9fa5]{1,2})[，,、\s]*(?:名字?叫?|叫)([\u4e00-\u9fa5]{1,2})(?![\u4e00-\u9fa5])"
+)
+
+
 def _name_among(text: str) -> str:
     """「我姓黄，黄建军」「叫我小周就行～全名周雨萱」: of the pieces, the full name."""
+    text = re.sub(r"[（(][^）)]{0,10}[）)]", "", text)  # 「王建国（男）」
+    m = _SURNAME_GIVEN.search(text)
+    if m and not m.group(2).startswith(m.group(1)):
+        return m.group(1) + m.group(2)  # 「姓王，名小明」
     best, best_rank = "", -1
     for piece in _NAME_PIECES.split(strip_symbols(text)):
         rank = 1 if _NICKNAME_LEAD.match(piece) else 3 if _FULL_NAME_LEAD.match(piece) else 2

@@ -139,7 +139,7 @@ def confirm_buttons(draft: Draft) -> tuple[tuple[Button, ...], ...]:
     return rows(
         button(t.SUBMIT, "submit", draft.nonce, "submit"),
         button(t.EDIT, "edit", "", "edit"),
-        button(t.CANCEL, "cancel", "", "cancel"),
+        button(t.CANCEL, "cancel", "", "cancel", "later"),  # 「先不提交了，我再问问」 keeps it for later
         per_row=3,
     )
 
