@@ -64,7 +64,10 @@ _NAME_STRIP = re.compile(
 )
 _NAME_TAIL = re.compile(r"(?:就行了?|就好|就可以了?|吧|啊|呀)?[。.!！~～]*$")
 
-_ADDRESS_LEAD = r"(?:我住在|我家住在|住在|家住|家在|我家在|我住|住址是|住址[:：]|地址是|地址[:：]|家庭住址[:：是]?|位于|地点在|地点是)"
+_ADDRESS_LEAD = (
+    r"(?:我住在|我家住在|住在|家住|家在|我家在|我住|住址是|住址[:：]|地址是|地址[:：]|家庭住址[:：是]?|位于|地点在|地点是"
+    r"|住(?=[A-Za-z\u4e00-\u9fa5]{0,6}?[市区县镇乡村]))"  # a bare 「住」 only before a place name (not 「住院」)
+)
 _ADDRESS = re.compile(
     rf"{_ADDRESS_LEAD}\s*([{_CJK}A-Za-z0-9\-#号栋单元室楼层（）()]{{3,60}}?)(?=[，,。.；;!！\s]|$|电话|手机)"
 )
@@ -189,7 +192,7 @@ def _name_in(text: str) -> re.Match[str] | None:
     return None
 
 
-_NOT_AN_ADDRESS = re.compile(r"的人|的时候|那边|这边|这里|那里|附近的|好多年|多年|年了|以前|的$")
+_NOT_AN_ADDRESS = re.compile(r"^院|了|的人|的时候|那边|这边|这里|那里|附近的|好多年|多年|以前|的$")
 
 
 def _address_in(text: str) -> re.Match[str] | None:

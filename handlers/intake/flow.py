@@ -18,7 +18,7 @@ from backend import attachments as attachment_store
 from backend.errors import Invalid
 from knowledge.payloads import INTAKE
 from nlp import Intent
-from nlp.extract import Correction, group_size_in, looks_like_name, read_correction, valid_name
+from nlp.extract import Correction, extract_fields, group_size_in, looks_like_name, read_correction, valid_name
 from nlp.pii import mask_phone
 
 from .. import choices, qa
@@ -53,7 +53,6 @@ router = Router("intake")
 STALE_AFTER = timedelta(minutes=30)
 STEP_STATES = tuple(f"intake:{s}" for s in (*t.PROMPTS, "confirm"))
 FREE_TEXT_STEPS = ("facts", "request", "reason")  # long answers, where a 「？」 may belong to the story
-LONG_STORY = 30  # characters: an answer this long at a short-answer step is the story, told early
 ACCEPTED_AS_SAID = ("address", "facts", "request", "reason")  # a second short answer is taken as it is
 MAX_NAME_AS_SAID = 10
 _QUESTION = re.compile(
@@ -233,6 +232,11 @@ def _skip(ctx: Context, draft: Draft, step: str) -> None:
         draft.skip("phone")
         note = None if draft.anonymous else t.NO_PHONE
     elif step == "address":
+        told = extract_fields(draft.facts or "").address
+        if told:  # 「前面说过了」 — and it was: 「住在……」 in the story
+            draft.set("address", told)
+            advance(ctx, draft)
+            return
         if not draft.anonymous and "address" not in draft.declined:
             draft.declined.append("address")  # explained once; a second 「不方便」 is taken
             ask(ctx, draft, "address", t.ADDRESS_WHY)
@@ -240,7 +244,8 @@ def _skip(ctx: Context, draft: Draft, step: str) -> None:
         draft.skip("address")
         note = None if draft.anonymous else t.NO_ADDRESS
     elif step == "request":
-        draft.request = t.REQUEST_DEFAULT
+        # 「前面说过了」: the wish in the story if there is one, else the request every petition makes
+        draft.request = extract_fields(draft.facts or "").request or t.REQUEST_DEFAULT
     elif step == "group_size":
         draft.group_size, draft.group_size_unknown = 2, True
     advance(ctx, draft, note)
@@ -391,8 +396,6 @@ def _take_answer(ctx: Context, draft: Draft, step: str, text: str) -> None:
             return
         advance(ctx, draft, t.NOTED.format(fields=labels(taken)) if taken else None)
         return
-    if step != "facts" and not draft.facts and len(text) >= LONG_STORY and not set_field(draft, "facts", text):
-        taken.append("facts")  # the story, told before it was asked for: kept, and the question stands
     if taken:
         note = t.LONG_STORY_KEPT if taken == ["facts"] else t.NOTED.format(fields=labels(taken))
         ask(ctx, draft, step, note)

@@ -28,6 +28,7 @@ from .draft import AS_ABOVE, Draft
 DRAFT_KEY = "draft"
 MAX_FILES = attachment_store.MAX_FILES_PER_CASE
 MIN_FACTS_CHARS = 10
+LONG_STORY = 30  # characters: an answer this long at a short-answer step is the story, told early
 MIN_STORY_CHARS = 8  # what a first message must hold beyond announcing a complaint to count as its facts
 _ANNOUNCEMENT = re.compile(
     r"(?:你好|您好|同志|请问)?[，,！!]?(?:我|俺|我们)?(?:想|要|需要|来)?(?:问一下|问问|咨询一下|咨询)?"
@@ -239,9 +240,14 @@ def absorb(draft: Draft, text: str, step: str) -> list[str]:
     if step != "address" and found.address and not draft.address:
         draft.set("address", found.address)
         taken.append("address")
-    if step in ("facts", "reason") and found.request and not draft.request:
+    story = len(text) >= LONG_STORY and step not in ("facts", "request", "reason")
+    if (step in ("facts", "reason") or story) and found.request and not draft.request:
         draft.request = found.request
         taken.append("request")
+    if story and not draft.facts:
+        # the whole story, told at a short question: its facts (the rest was taken out above)
+        draft.facts, draft.summary = text, draft.summary or text[:60]
+        taken.append("facts")
     return taken
 
 

@@ -58,6 +58,7 @@ SAY_CONFIRM = "确认提交"
 MAX_TURNS = 40
 MAX_SAME_SLOT = 3
 TICKET = re.compile(r"XF-\d{8}-\d{4}")
+QUESTION = re.compile(r"[?？]|[吗呢么][。.!！~～]*$")
 ANONYMOUS_NAME = "（不愿留名）"
 
 
@@ -115,7 +116,7 @@ def _slot_of(item: Any) -> str | None:
         for key in ("at", "slot", "before", "step", "when"):
             if isinstance(item.get(key), str):
                 value = item[key]
-                return "others" if value in ("group", "group_size") else value
+                return {"group": "others", "group_size": "others", "summary": "confirm"}.get(value, value)
     return None
 
 
@@ -195,7 +196,7 @@ class PersonaDriver:
             if interjection is not None:
                 reply = await self.say(interjection)
                 after = await self.state()
-                if after != state and not self._ticket(reply):
+                if QUESTION.search(interjection) and after != state and after in SLOT_OF_STATE:
                     self.outcome.problems.append(f"the question 「{interjection}」 at {slot} was taken as an answer")
                 continue
             if slot == "confirm" and self._corrections:
