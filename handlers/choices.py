@@ -18,6 +18,7 @@ question again, and a way out (a person, /cancel) the second time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from .types import Button
 OFFER_KEY = "offer"
 MISSES_KEY = "missed"
 MAX_TYPED_CHARS = 60  # longer text is a story or a question, not an answer to buttons
+_ASKING = re.compile(r"[?？]|[吗呢么][。.!！~～]*$|怎么|如何|多久|什么|哪|谁|为什么|能不能|可以.{0,6}吗")
 
 # ── 用户可见文字 ──────────────────────────────────────────────────────────────
 HINT = "请回复{choices}（也可以回复数字 {numbers}）。"
@@ -100,10 +102,14 @@ async def typed_press(ctx: Context, standing: Sequence[OfferSource] = ()) -> str
     chosen = pick(ctx, offered(ctx))
     if chosen is not None:
         return chosen.data
-    if ctx.state.name != "idle" or len(ctx.text) > MAX_TYPED_CHARS:
+    if ctx.state.name != "idle" or len(ctx.text) > MAX_TYPED_CHARS or not standing:
         return None
+    said = reader(ctx).read(ctx.text, {m for source in standing for m in source.meanings}).meanings
+    short = len(ctx.text) if not _ASKING.search(ctx.text) else MAX_TYPED_CHARS + 1
     for source in standing:
-        offer = await source(ctx)
+        if not (said.intersection(source.meanings) or short <= source.short):
+            continue  # the text could not be an answer to it: spare the look-up
+        offer = await source.lookup(ctx)
         if offer is not None:
             chosen = pick(ctx, offer.buttons, numbers=offer.numbers)
             if chosen is not None:

@@ -31,7 +31,7 @@ REVIEW_REFUSED = "无法申请复查：{why}"
 RATING_WINDOW = timedelta(days=60)  # typed ratings are read against conclusions this recent
 
 
-@router.standing_offer
+@router.standing_offer("satisfied", "basically_satisfied", "unsatisfied", "review")
 async def unrated_conclusion(ctx: Context) -> StandingOffer | None:
     """The satisfaction prompt of the citizen's latest unrated conclusion, for typed answers."""
     ticket = await cases.awaiting_rating(ctx.uow.session, ctx.citizen_id, ctx.services.today() - RATING_WINDOW)

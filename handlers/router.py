@@ -19,7 +19,16 @@ ButtonCallback = Callable[["Context", str], Awaitable[None]]  # (ctx, payload af
 StateCallback = Callable[["Context"], Awaitable[None]]
 # buttons a citizen may be answering by typing although the dialogue did not just show them —
 # e.g. the satisfaction prompt the back office sent after 办结 (see handlers/choices.py)
-OfferSource = Callable[["Context"], Awaitable["StandingOffer | None"]]
+OfferLookup = Callable[["Context"], Awaitable["StandingOffer | None"]]
+
+
+@dataclass(frozen=True)
+class OfferSource:
+    """A standing offer and when it is worth looking up (the look-up costs a query; the gate is free)."""
+
+    lookup: OfferLookup
+    meanings: tuple[str, ...] = ()  # consulted when the text holds one of these meanings …
+    short: int = 0  # … or is at most this many characters (a quiz option typed out, 「2」)
 
 
 @dataclass
@@ -56,10 +65,15 @@ class Router:
 
         return register
 
-    def standing_offer(self, source: OfferSource) -> OfferSource:
-        """Registers buttons sent outside the dialogue that typed text in the idle state may answer."""
-        self.offers.append(source)
-        return source
+    def standing_offer(self, *meanings: str, short: int = 0) -> Callable[[OfferLookup], OfferLookup]:
+        """Registers buttons sent outside the dialogue that typed text in the idle state may answer;
+        looked up only for a text that holds one of `meanings` or is at most `short` characters."""
+
+        def register(lookup: OfferLookup) -> OfferLookup:
+            self.offers.append(OfferSource(lookup, meanings, short))
+            return lookup
+
+        return register
 
     def state(self, *names: str, reads_choices: bool = False) -> Callable[[StateCallback], StateCallback]:
         """Handles free text (and attachments) while the dialogue is in one of these states.

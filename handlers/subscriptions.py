@@ -51,9 +51,10 @@ def _all_off() -> Button:
 
 
 QUIZ_WINDOW = timedelta(days=3)  # a quiz received this recently takes typed answers
+QUIZ_ANSWER_CHARS = 12  # an option typed out, or its number
 
 
-@router.standing_offer
+@router.standing_offer("unsubscribe")
 async def leaving(ctx: Context) -> StandingOffer | None:
     """「不想收了」「别再发了」 from a subscriber: the one-tap 「退订」 every broadcast carries."""
     if not await campaigns.topics_of(ctx.uow.session, ctx.citizen_id):
@@ -61,7 +62,7 @@ async def leaving(ctx: Context) -> StandingOffer | None:
     return StandingOffer((_all_off(),))
 
 
-@router.standing_offer
+@router.standing_offer(short=QUIZ_ANSWER_CHARS)
 async def open_quiz(ctx: Context) -> StandingOffer | None:
     """The options of a quiz the citizen received lately and has not answered."""
     campaign = await campaigns.open_quiz(ctx.uow.session, ctx.citizen_id, ctx.services.now() - QUIZ_WINDOW)
