@@ -80,6 +80,7 @@ _REQUEST = re.compile(
 )
 _REASON = re.compile(r"(?:因为|由于|理由是|原因是|依据是|根据)")
 _NOT_BUT = re.compile(r"不是.+?[，,]?(?:而)?是(.+)$")
+_IS_NOT = re.compile(r"(?:应该)?是(.+?)[，,]?(?:而)?不是")  # 「是张珊，不是张三」
 _NEW_VALUE = re.compile(r"(?:应该是|应该为|应为|改成|改为|换成|写成|更正为|更正成|变成|是|为|叫|[:：])\s*(.+)$")
 _FIELD_LEAD = re.compile(r"^(?:我的)?(?:诉求|请求|要求|理由|原因)(?:是|为|[:：])\s*")
 
@@ -147,6 +148,13 @@ def _phone_match(text: str) -> tuple[str, int, int] | None:
 def find_phone(text: str) -> str | None:
     found = _phone_match(text)
     return found[0] if found else None
+
+
+def all_phones(text: str) -> list[str]:
+    """Every phone number in the text, in order."""
+    text = _digits(text)
+    found = [(m.start(), normalise_phone(m.group(0))) for p in (_MOBILE, _LANDLINE) for m in p.finditer(text)]
+    return list(dict.fromkeys(phone for _, phone in sorted(found) if phone))
 
 
 _LOCAL_NUMBER = re.compile(r"(?<!\d)([2-9]\d{2,3}[\s\-]?\d{4})(?!\d)")
@@ -359,13 +367,14 @@ def read_correction(text: str, vocabulary: ChoiceVocabulary) -> Correction | Non
             i = text.find(alias)
             if i >= 0 and (i < at or (i == at and len(alias) > length)):
                 field, at, length = key, i, len(alias)
-    phone = find_phone(text)
-    if phone and field in (None, "phone"):
-        return Correction("phone", phone)
+    phones = all_phones(text)
+    if phones and field in (None, "phone"):
+        # 「不是138……，是139……」「把138……改成139……」: the new number is said last
+        return Correction("phone", phones[-1])
     if field is None:
         return Correction(None, None) if marked else None
     tail = text[at + length :]
-    m = _NOT_BUT.search(tail) or _NEW_VALUE.search(tail)
+    m = _NOT_BUT.search(tail) or _IS_NOT.search(tail) or _NEW_VALUE.search(tail)
     value = _tidy(m.group(1)).strip("「」\"'“”") if m else ""
     if not value:  # 「地址不对，我住在……」: the new value said the way it would be said in a story
         found = extract_fields(tail)

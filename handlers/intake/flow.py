@@ -298,11 +298,15 @@ async def answer(ctx: Context) -> None:
     if pressed is not None:
         await intake_button(ctx, pressed)
         return
-    meant = reader.read(text, ("cancel", "restart", "resume"))
+    meant = reader.read(text, ("cancel", "restart", "resume", "wait"))
     if meant.plain and len(meant.meanings) == 1:
         (meaning,) = meant.meanings
         if meaning == "resume":
             welcome_back(ctx, draft)
+        elif meaning == "wait":  # 「稍等，我找一下」: no answer yet, and no reason to ask again
+            save(ctx, draft)
+            step_buttons = confirm_buttons(draft) if step == "confirm" else buttons_for(draft, step)
+            ctx.say(t.WAITING, step_buttons)
         elif meaning == "restart":
             begin(ctx)
         else:

@@ -55,6 +55,7 @@ SAY_TO_FILE = "好的，麻烦帮我登记一下"
 SAY_FILE_ANYWAY = "我还是想找信访部门反映，帮我登记吧"
 SAY_ALREADY_SAID = "前面已经说过了"
 SAY_CONFIRM = "确认提交"
+FILING_PAYLOADS = ("intake:start", "steer:file", "intake:restore")
 MAX_TURNS = 40
 MAX_SAME_SLOT = 3
 TICKET = re.compile(r"XF-\d{8}-\d{4}")
@@ -208,13 +209,19 @@ class PersonaDriver:
         return self.outcome
 
     def _outside_intake(self, state: str) -> str:
-        """Not at an intake step: offered to file, shown another door, or asked something else."""
-        offered = [b.data for r in self.citizen.last for b in r.button_list]
-        if any(d.startswith("steer:file") for d in offered):
+        """Not at an intake step: offered to file, shown another door, or asked something else.
+
+        A citizen who does not press buttons may still type what a button says: when one of the
+        buttons shown leads to filing, its label is typed; otherwise the persona says it wants to file."""
+        shown = [b for r in self.citizen.last for b in r.button_list]
+        if any(b.data.startswith("steer:file") for b in shown):
             self.outcome.notes.append("shown another door first")
             return self.persona.answers.get("file_anyway") or SAY_FILE_ANYWAY
         if state != "idle":
             self.outcome.notes.append(f"at dialogue state {state}")
+            filing = [b.label for b in shown if b.data.startswith(FILING_PAYLOADS)]
+            if filing:
+                return filing[0]
         return self.persona.answers.get("file") or SAY_TO_FILE
 
     async def _check(self, ticket: str) -> None:

@@ -249,6 +249,18 @@ async def test_cancel_then_start_again(assistant, store) -> None:  # type: ignor
     assert (await the_case(store)).name == NAME
 
 
+async def test_asking_to_wait_is_not_an_answer(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("/complain")
+    await citizen.send("稍等一下")
+    assert "不着急" in citizen.text and "不愿留名" in citizen.buttons
+    await citizen.send(NAME)
+    assert "联系电话" in citizen.text
+    await citizen.send("等等，我找一下")
+    await citizen.send("我的手机号码是一三八 一二三四 五六七八")
+    assert "住址" in citizen.text
+
+
 async def test_restart_in_words(assistant) -> None:  # type: ignore[no-untyped-def]
     citizen = Citizen(assistant)
     await citizen.send("/complain")
