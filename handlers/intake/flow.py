@@ -55,6 +55,7 @@ STEP_STATES = tuple(f"intake:{s}" for s in (*t.PROMPTS, "confirm"))
 FREE_TEXT_STEPS = ("facts", "request", "reason")  # long answers, where a 「？」 may belong to the story
 ACCEPTED_AS_SAID = ("address", "facts", "request", "reason")  # a second short answer is taken as it is
 MAX_NAME_AS_SAID = 10
+SHORT_ASIDE = 20  # 「我先去做饭，回头再说」: a short aside at a short question is not its answer
 _QUESTION = re.compile(
     r"[?？]|吗|呢$|怎么|为什么|为啥|多久|多长|几天|能不能|可不可以|会不会|是不是|要不要|有没有|哪|什么|啥|如何|是否"
 )
@@ -298,15 +299,19 @@ async def answer(ctx: Context) -> None:
     if pressed is not None:
         await intake_button(ctx, pressed)
         return
-    meant = reader.read(text, ("cancel", "restart", "resume", "wait"))
+    meant = reader.read(text, ("cancel", "restart", "resume", "wait", "later"))
+    in_passing = step not in (*FREE_TEXT_STEPS, "confirm", "attachments") and len(text) <= SHORT_ASIDE
+    aside = meant.found and meant.meanings <= {"wait", "later"} and (meant.plain or in_passing)
+    if aside and choices.count_miss(ctx) == 1:  # said again: then it is read as an answer after all
+        # 「稍等，我找一下」「我先去做饭，回头再说」: no answer yet, and no reason to ask again
+        save(ctx, draft)
+        step_buttons = confirm_buttons(draft) if step == "confirm" else buttons_for(draft, step)
+        ctx.say(t.WAITING if "wait" in meant.meanings else t.LATER, step_buttons)
+        return
     if meant.plain and len(meant.meanings) == 1:
         (meaning,) = meant.meanings
         if meaning == "resume":
             welcome_back(ctx, draft)
-        elif meaning == "wait":  # 「稍等，我找一下」: no answer yet, and no reason to ask again
-            save(ctx, draft)
-            step_buttons = confirm_buttons(draft) if step == "confirm" else buttons_for(draft, step)
-            ctx.say(t.WAITING, step_buttons)
         elif meaning == "restart":
             begin(ctx)
         else:

@@ -75,7 +75,8 @@ def buttons_for(draft: Draft, step: str) -> tuple[tuple[Button, ...], ...]:
         return rows(button(t.AS_ABOVE_BUTTON, "skip", "reason", "as_above", "skip", "decline"))
     if step == "attachments":
         return rows(
-            button(t.HAVE_FILES, "files", "", "yes"), button(t.NO_MORE_FILES, "skip", "attachments", "skip", "done")
+            button(t.HAVE_FILES, "files", "", "yes"),
+            button(t.NO_MORE_FILES, "skip", "attachments", "skip", "done", "later"),  # 「先不发了」
         )
     if step == "group":
         return rows(button(t.ONLY_ME, "group", "1", "only_me"), button(t.OTHERS, "group", "many", "others"))
