@@ -78,7 +78,7 @@ def offered(ctx: Context) -> list[Button]:
     return buttons
 
 
-def options(ctx: Context, buttons: Sequence[Button]) -> list[Option]:
+def _options(ctx: Context, buttons: Sequence[Button]) -> list[Option]:
     r = reader(ctx)
     return [r.option(b.label, b.meanings) for b in buttons]
 
@@ -91,7 +91,7 @@ def pick(ctx: Context, buttons: Sequence[Button], *, strict: bool = True, number
     r = reader(ctx)
     if not numbers and r.number(text) is not None:
         return None
-    index = r.pick(text, options(ctx, buttons), strict=strict)
+    index = r.pick(text, _options(ctx, buttons), strict=strict)
     return buttons[index] if index is not None else None
 
 

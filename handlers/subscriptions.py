@@ -36,6 +36,9 @@ DONE = "完成"
 ALL_OFF = "全部退订"
 # ─────────────────────────────────────────────────────────────────────────────
 
+QUIZ_WINDOW = timedelta(days=3)  # a quiz received this recently takes typed answers
+QUIZ_ANSWER_CHARS = 12  # an option typed out, or its number
+
 
 async def show_menu(ctx: Context) -> None:
     mine = await campaigns.topics_of(ctx.uow.session, ctx.citizen_id)
@@ -48,10 +51,6 @@ async def show_menu(ctx: Context) -> None:
 
 def _all_off() -> Button:
     return Button(ALL_OFF, payloads.SUBSCRIPTION.build("off"), ("unsubscribe",))
-
-
-QUIZ_WINDOW = timedelta(days=3)  # a quiz received this recently takes typed answers
-QUIZ_ANSWER_CHARS = 12  # an option typed out, or its number
 
 
 @router.standing_offer("unsubscribe")
@@ -121,8 +120,8 @@ async def campaign_link(ctx: Context, rest: str) -> None:
 
 
 def _typed_leave(ctx: Context) -> bool:
-    said = reader(ctx).read(ctx.incoming.text, ("unsubscribe", "cancel", "no"))
-    return bool(said.meanings) or any(w in ctx.incoming.text for w in ("取消", "不要", "不订", "不想"))
+    """「不要知识问答了」「取消条例每日一条」 leave that topic; 「订阅……」 or the bare name joins it."""
+    return bool(reader(ctx).read(ctx.incoming.text, ("unsubscribe", "cancel", "no")).meanings)
 
 
 @router.button(payloads.QUIZ.prefix)

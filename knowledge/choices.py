@@ -34,9 +34,6 @@ class ChoiceVocabulary:
     corrections: tuple[str, ...]  # 「写错了」「改成」「应该是」
     fillers: tuple[str, ...]  # particles and courtesies that carry no choice
 
-    def label(self, meaning: str) -> str:
-        return self.meanings[meaning].label if meaning in self.meanings else meaning
-
 
 def parse_choices(file: DataFile) -> ChoiceVocabulary:
     table = file.data.get("meanings")

@@ -299,30 +299,7 @@ async def answer(ctx: Context) -> None:
     if pressed is not None:
         await intake_button(ctx, pressed)
         return
-    meant = reader.read(text, ("cancel", "restart", "resume", "wait", "later"))
-    in_passing = step not in (*FREE_TEXT_STEPS, "confirm", "attachments") and len(text) <= SHORT_ASIDE
-    aside = meant.found and meant.meanings <= {"wait", "later"} and (meant.plain or in_passing)
-    if aside and choices.count_miss(ctx) == 1:  # said again: then it is read as an answer after all
-        # 「稍等，我找一下」「我先去做饭，回头再说」: no answer yet, and no reason to ask again
-        save(ctx, draft)
-        step_buttons = confirm_buttons(draft) if step == "confirm" else buttons_for(draft, step)
-        ctx.say(t.WAITING if "wait" in meant.meanings else t.LATER, step_buttons)
-        return
-    if meant.plain and len(meant.meanings) == 1:
-        (meaning,) = meant.meanings
-        if meaning == "resume":
-            welcome_back(ctx, draft)
-        elif meaning == "restart":
-            begin(ctx)
-        else:
-            save(ctx, draft)
-            ctx.say(
-                t.CONFIRM_CANCEL,
-                rows(
-                    button(t.CANCEL_FILING, "cancel", "", "cancel", "yes"),  # 「要取消吗？」「是的」
-                    button(t.CONTINUE, "resume", "continue", "continue", "no"),
-                ),
-            )
+    if _not_an_answer(ctx, draft, step, text):
         return
     if step == "confirm":
         await _at_summary(ctx, draft, text)
@@ -333,19 +310,7 @@ async def answer(ctx: Context) -> None:
         _group_typed(ctx, draft, text)
         return
     if step == "attachments":
-        if _typed_button(ctx, draft, strict=False) is not None:  # 「有视频但是发不了」: none to send now
-            _skip(ctx, draft, step)
-            return
-        missed = choices.count_miss(ctx)
-        if missed > 1:  # no file after two answers: go on, files can come later
-            draft.attachments_done = True
-            choices.clear_misses(ctx)
-            advance(ctx, draft, t.FILES_LATER)
-        elif "yes" in reader.read(text, ("yes",)).meanings:
-            ask(ctx, draft, step, t.ATTACH_HOW)
-        else:
-            save(ctx, draft)
-            choices.hint(ctx, [b for row in buttons_for(draft, step) for b in row], missed)
+        _attachments_typed(ctx, draft, text)
         return
     said = reader.read(text, ("skip", "decline", "as_above", "anonymous", "only_me", "others"))
     if said.plain and _declined(ctx, draft, step, said.meanings):
@@ -353,6 +318,54 @@ async def answer(ctx: Context) -> None:
     if said.found and not said.plain and _declined_in_passing(ctx, draft, step, text, said.meanings):
         return
     _take_answer(ctx, draft, step, text)
+
+
+def _not_an_answer(ctx: Context, draft: Draft, step: str, text: str) -> bool:
+    """「稍等」「回头再说」 (once), 「刚才说到哪了」, 「重新开始」, 「不弄了」: about the dialogue, not the step."""
+    meant = choices.reader(ctx).read(text, ("cancel", "restart", "resume", "wait", "later"))
+    in_passing = step not in (*FREE_TEXT_STEPS, "confirm", "attachments") and len(text) <= SHORT_ASIDE
+    aside = meant.found and meant.meanings <= {"wait", "later"} and (meant.plain or in_passing)
+    # an aside said a second time at the same step is read as an answer after all
+    if aside and choices.count_miss(ctx) == 1:
+        save(ctx, draft)
+        step_buttons = confirm_buttons(draft) if step == "confirm" else buttons_for(draft, step)
+        ctx.say(t.WAITING if "wait" in meant.meanings else t.LATER, step_buttons)
+        return True
+    if not meant.plain or len(meant.meanings) != 1:
+        return False
+    (meaning,) = meant.meanings
+    if meaning == "resume":
+        welcome_back(ctx, draft)
+    elif meaning == "restart":
+        begin(ctx)
+    elif meaning == "cancel":
+        save(ctx, draft)
+        ctx.say(
+            t.CONFIRM_CANCEL,
+            rows(
+                button(t.CANCEL_FILING, "cancel", "", "cancel", "yes"),  # 「要取消吗？」「是的」
+                button(t.CONTINUE, "resume", "continue", "continue", "no"),
+            ),
+        )
+    else:
+        return False
+    return True
+
+
+def _attachments_typed(ctx: Context, draft: Draft, text: str) -> None:
+    if _typed_button(ctx, draft, strict=False) is not None:  # 「有视频但是发不了」: none to send now
+        _skip(ctx, draft, "attachments")
+        return
+    missed = choices.count_miss(ctx)
+    if missed > 1:  # no file after two answers: go on, files can come later
+        draft.attachments_done = True
+        choices.clear_misses(ctx)
+        advance(ctx, draft, t.FILES_LATER)
+    elif "yes" in choices.reader(ctx).read(text, ("yes",)).meanings:
+        ask(ctx, draft, "attachments", t.ATTACH_HOW)
+    else:
+        save(ctx, draft)
+        choices.hint(ctx, [b for row in buttons_for(draft, "attachments") for b in row], missed)
 
 
 def _declined(ctx: Context, draft: Draft, step: str, meanings: frozenset[str]) -> bool:

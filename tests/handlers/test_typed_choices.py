@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import build_services
 from handlers import Assistant, Button
-from handlers.choices import hint
+from handlers.choices import hint, read
 from handlers.context import Context
 from handlers.router import Router
 from handlers.types import rows
@@ -34,7 +34,11 @@ async def voted(ctx: Context, payload: str) -> None:
 
 @poll.state("poll:open")
 async def unclear(ctx: Context) -> None:
-    hint(ctx)
+    chosen = read(ctx)  # only buttons answer this question: a looser reading before the hint
+    if chosen is not None:
+        await voted(ctx, chosen.data.partition(":")[2])
+    else:
+        hint(ctx)
 
 
 @pytest.fixture
@@ -72,6 +76,13 @@ async def test_an_unclear_answer_gets_a_short_hint_then_a_way_out(polling) -> No
     second = citizen.text
     assert second != first and question not in second and "/cancel" in second
     assert citizen.buttons == ["同意", "不同意", "再想想"]  # the buttons stay offered
+
+
+async def test_a_state_that_only_takes_buttons_reads_loosely(polling) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(polling)
+    await citizen.send("/poll")
+    await citizen.send("我跟老伴商量了半天，最后还是同意的")  # too much else for a strict reading
+    assert citizen.text == "记下了：yes"
 
 
 async def test_an_offer_lasts_only_until_the_next_message_without_buttons(polling) -> None:  # type: ignore[no-untyped-def]
