@@ -19,7 +19,7 @@ from sqlalchemy import Integer, and_, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from knowledge import Knowledge
+from knowledge import Knowledge, payloads
 
 from .errors import Conflict, Invalid, NotFound
 from .models import Campaign, Citizen, Delivery, QuizAnswer, Subscription, utcnow
@@ -362,12 +362,37 @@ async def record_answer(
     return correct, campaign.quiz, True
 
 
+async def open_quiz(session: AsyncSession, citizen_id: int, since: datetime) -> Campaign | None:
+    """The latest quiz sent to the citizen since `since` that they have not answered (for typed answers)."""
+    recent = (
+        await session.scalars(
+            select(Campaign)
+            .where(Campaign.kind == "quiz", Campaign.send_at >= since, Campaign.status.in_(("sending", "done")))
+            .order_by(Campaign.send_at.desc())
+            .limit(3)
+        )
+    ).all()
+    for campaign in recent:
+        sent = await session.scalar(
+            select(Delivery.id).where(
+                Delivery.campaign_id == campaign.id, Delivery.citizen_id == citizen_id, Delivery.status == "sent"
+            )
+        )
+        answered = await session.scalar(
+            select(QuizAnswer.id).where(QuizAnswer.campaign_id == campaign.id, QuizAnswer.citizen_id == citizen_id)
+        )
+        if sent is not None and answered is None:
+            return campaign
+    return None
+
+
 def message_for(campaign: Campaign) -> tuple[str, list[list[dict[str, str]]]]:
     """The text and buttons a subscriber receives (quiz options; one tap to leave)."""
     rows: list[list[dict[str, str]]] = [list(row) for row in campaign.buttons or []]
     if campaign.kind == "quiz":
         rows = [
-            [{"label": option, "data": f"quiz:{campaign.id}:{i}"}] for i, option in enumerate(campaign.quiz["options"])
+            [{"label": option, "data": payloads.QUIZ.build(campaign.id, i)}]
+            for i, option in enumerate(campaign.quiz["options"])
         ]
-    rows.append([{"label": "退订", "data": "sub:off"}])
+    rows.append([{"label": "退订", "data": payloads.SUBSCRIPTION.build("off")}])
     return campaign.text, rows

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from knowledge import payloads
 from knowledge.periods import period_end
 
 from . import outbox
@@ -52,15 +53,6 @@ TELL = {
     ),
     "closed": "您反映的事项（{ticket}）已终结。感谢您的反映。",
 }
-SATISFACTION_BUTTONS = [
-    [
-        {"label": "满意", "data": "sat:{ticket}:满意"},
-        {"label": "基本满意", "data": "sat:{ticket}:基本满意"},
-        {"label": "不满意", "data": "sat:{ticket}:不满意"},
-    ]
-]
-REVIEW_BUTTON = [[{"label": "申请复查", "data": "review:pick:{ticket}"}]]  # handlers/review.py
-RECHECK_BUTTON = [[{"label": "申请复核", "data": "review:pick:{ticket}"}]]
 # ─────────────────────────────────────────────────────────────────────────────
 
 OPINIONS = ("支持", "解释说明", "不予支持")  # 条例第三十二条
@@ -315,8 +307,10 @@ async def _conclude(step: Step) -> None:
         step.tell = template.format(
             ticket=case.ticket, opinion=opinion, text=text, basis=basis, review_due=_date(case.review_request_due)
         )
-        rows = (*SATISFACTION_BUTTONS, *REVIEW_BUTTON) if step.event == "concluded" else RECHECK_BUTTON
-        step.buttons = [[{**b, "data": b["data"].format(ticket=case.ticket)} for b in row] for row in rows]
+        if step.event == "concluded":
+            step.buttons = payloads.satisfaction_buttons(case.ticket)
+        else:
+            step.buttons = payloads.recheck_buttons(case.ticket)
     case.opinion, case.opinion_text = opinion, text
 
 

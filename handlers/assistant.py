@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -14,9 +15,10 @@ from contextlib import asynccontextmanager
 from backend.errors import StoreUnavailable
 from backend.repo import citizens, dialogue, updates
 from backend.store import Store
+from knowledge import payloads
 from nlp import normalize, truncate
 
-from . import cards, chat, feedback, intake, qa, review, start, status, steering, subscriptions
+from . import cards, chat, choices, feedback, intake, qa, review, start, status, steering, subscriptions
 from .context import Context, DialogueState, Services
 from .router import Router, RouterSet
 from .types import Button, Incoming, Reply, rows
@@ -34,7 +36,7 @@ STORE_DOWN = (
 FAILED = "抱歉，处理时出了点问题。您之前输入的内容没有丢失，请再试一次；如果一直不行，可以拨打 {hotline}。"
 NOTHING_TO_RETRY = "没有需要重试的内容了。"
 UNSUPPORTED = "抱歉，我暂时看不懂{what}。请用文字告诉我，照片和文件可以在反映问题时上传。"
-RETRY = Button("重试", "sys:retry")
+RETRY = Button("重试", payloads.RETRY.build("retry"))
 # ─────────────────────────────────────────────────────────────────────────────
 
 _RETRY_MEMORY = 1000  # users whose last failed update we keep for the 「重试」 button
@@ -86,7 +88,7 @@ class Assistant:
         return self.routers.command_names
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        if incoming.button == "sys:retry":
+        if incoming.button == RETRY.data:
             previous = self._failed.pop(incoming.key, None)
             if previous is None:
                 return [Reply(NOTHING_TO_RETRY, start.menu())]
@@ -121,6 +123,7 @@ class Assistant:
             loaded = (name, copy.deepcopy(data))
             ctx = Context(incoming, text, DialogueState(name, data), citizen_id, uow, self.services)
             await self._dispatch(ctx)
+            choices.remember(ctx)
             await dialogue.save(session, incoming.key, ctx.state.name, ctx.state.data, loaded)
             if incoming.update_id is not None and not await updates.mark(session, incoming.channel, incoming.update_id):
                 raise _AlreadyHandled  # a re-delivery, or another process answered it: roll back
@@ -128,15 +131,24 @@ class Assistant:
             ctx.replies.insert(0, Reply(TOO_LONG.format(limit=limit)))
         return ctx.replies
 
+    async def _press(self, ctx: Context, data: str) -> None:
+        """A button's payload to the feature that owns its prefix."""
+        prefix, payload = payloads.split(data)
+        callback = self.routers.button(prefix)
+        if callback is None:
+            ctx.say(STALE_BUTTON, start.menu())
+        else:
+            await callback(ctx, payload)
+
     async def _dispatch(self, ctx: Context) -> None:
         incoming = ctx.incoming
+        if incoming.button is None and not self.routers.reads_choices(ctx.state.name):
+            # typed instead of pressed: 「就我自己」 answers the buttons just shown like a press
+            typed = await choices.typed_press(ctx, self.routers.standing_offers)
+            if typed is not None:
+                ctx.incoming = incoming = dataclasses.replace(incoming, button=typed)
         if incoming.button is not None:
-            prefix, _, payload = incoming.button.partition(":")
-            callback = self.routers.button(prefix)
-            if callback is None:
-                ctx.say(STALE_BUTTON, start.menu())
-            else:
-                await callback(ctx, payload)
+            await self._press(ctx, incoming.button)
             return
         if ctx.text.startswith("/"):
             command, _, argument = ctx.text[1:].partition(" ")

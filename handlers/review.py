@@ -13,6 +13,7 @@ from backend import workflow
 from backend.errors import Conflict, NotFound
 from backend.models import Case, CaseStatus
 from backend.repo import cases
+from knowledge import payloads
 from nlp import ticket_in
 
 from .context import Context
@@ -111,7 +112,7 @@ async def request(ctx: Context, which: str | None) -> None:
     ctx.state.name = STATE
     ctx.state.data[STATE] = {"choices": [c.ticket for c in shown]}
     lines = "\n".join(f"{i}. {c.ticket} {c.summary[:20]}" for i, c in enumerate(shown, start=1))
-    buttons = [Button(f"{c.ticket} {c.summary[:12]}", f"review:pick:{c.ticket}") for c in shown]
+    buttons = [Button(f"{c.ticket} {c.summary[:12]}", payloads.REVIEW_FLOW.build("pick", c.ticket)) for c in shown]
     ctx.say(PICK.format(word=word) + "\n" + lines, rows(*buttons, per_row=1))
 
 
@@ -156,8 +157,8 @@ async def _offer(ctx: Context, case: Case) -> None:
             due=format_date(due) if due else "收到答复 30 日",
         ),
         rows(
-            Button(BUTTON_CONFIRM.format(word=word), f"review:go:{_CODE[which]}:{case.ticket}"),
-            Button(BUTTON_CANCEL, "review:no"),
+            Button(BUTTON_CONFIRM.format(word=word), payloads.REVIEW_FLOW.build("go", f"{_CODE[which]}:{case.ticket}")),
+            Button(BUTTON_CANCEL, payloads.REVIEW_FLOW.build("no")),
         ),
     )
 
@@ -199,9 +200,9 @@ async def _submit(ctx: Context, ticket: str, which: str, reason: str = "") -> No
     )
 
 
-@router.button("review")
+@router.button(payloads.REVIEW_FLOW.prefix)
 async def review_button(ctx: Context, payload: str) -> None:
-    action, _, rest = payload.partition(":")
+    action, rest = payloads.REVIEW_FLOW.parse(payload)
     if action == "go":
         code, _, ticket = rest.partition(":")
         if code in _WHICH and ticket:

@@ -1,11 +1,20 @@
-"""/subscribe, /unsubscribe, campaign deep links (QR codes on pamphlets), and quiz answers."""
+"""/subscribe, /unsubscribe, campaign deep links (QR codes on pamphlets), and quiz answers.
+
+Typed as well as pressed: the menu's buttons are read like any others (handlers/choices.py);
+「订阅知识问答」 subscribes and 「不要知识问答了」 leaves (a typed topic is not a toggle), 「不想收了」
+from a subscriber leaves everything, and a quiz just received takes 「60 日」 or 「2」 typed.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from backend import campaigns
 from backend.errors import Invalid, NotFound
+from knowledge import payloads
 from knowledge.numerals import article_label
 
+from .choices import StandingOffer, reader
 from .context import Context
 from .router import Router
 from .types import Button, rows
@@ -24,15 +33,42 @@ WRONG = "❌ 正确答案是「{answer}」。{explain}\n依据：《信访工作
 ALREADY = "您已经答过这道题了。{verdict}"
 QUIZ_GONE = "这道题找不到了。"
 DONE = "完成"
+ALL_OFF = "全部退订"
 # ─────────────────────────────────────────────────────────────────────────────
+
+QUIZ_WINDOW = timedelta(days=3)  # a quiz received this recently takes typed answers
+QUIZ_ANSWER_CHARS = 12  # an option typed out, or its number
 
 
 async def show_menu(ctx: Context) -> None:
     mine = await campaigns.topics_of(ctx.uow.session, ctx.citizen_id)
     buttons = [
-        Button(("✅ " if topic in mine else "☐ ") + name, f"sub:t:{topic}") for topic, name in campaigns.TOPICS.items()
+        Button(("✅ " if topic in mine else "☐ ") + name, payloads.SUBSCRIPTION.build("t", topic))
+        for topic, name in campaigns.TOPICS.items()
     ]
-    ctx.say(MENU, rows(*buttons, Button("全部退订", "sub:off"), Button(DONE, "sub:done"), per_row=2))
+    ctx.say(MENU, rows(*buttons, _all_off(), Button(DONE, payloads.SUBSCRIPTION.build("done"), ("done",)), per_row=2))
+
+
+def _all_off() -> Button:
+    return Button(ALL_OFF, payloads.SUBSCRIPTION.build("off"), ("unsubscribe",))
+
+
+@router.standing_offer("unsubscribe")
+async def leaving(ctx: Context) -> StandingOffer | None:
+    """「不想收了」「别再发了」 from a subscriber: the one-tap 「退订」 every broadcast carries."""
+    if not await campaigns.topics_of(ctx.uow.session, ctx.citizen_id):
+        return None
+    return StandingOffer((_all_off(),))
+
+
+@router.standing_offer(short=QUIZ_ANSWER_CHARS)
+async def open_quiz(ctx: Context) -> StandingOffer | None:
+    """The options of a quiz the citizen received lately and has not answered."""
+    campaign = await campaigns.open_quiz(ctx.uow.session, ctx.citizen_id, ctx.services.now() - QUIZ_WINDOW)
+    if campaign is None:
+        return None
+    options = [Button(o, payloads.QUIZ.build(campaign.id, i)) for i, o in enumerate(campaign.quiz["options"])]
+    return StandingOffer(tuple(options), numbers=True)
 
 
 @router.command("subscribe")
@@ -46,19 +82,21 @@ async def unsubscribe_command(ctx: Context, _args: str) -> None:
     ctx.say(OFF if changed else NOTHING)
 
 
-@router.button("sub")
+@router.button(payloads.SUBSCRIPTION.prefix)
 async def subscription_button(ctx: Context, payload: str) -> None:
-    action, _, topic = payload.partition(":")
+    action, topic = payloads.SUBSCRIPTION.parse(payload)
     if action == "off":
         changed = await campaigns.unsubscribe(ctx.uow.session, ctx.citizen_id)
         ctx.say(OFF if changed else NOTHING)
     elif action == "t" and topic in campaigns.TOPICS:
-        if topic in await campaigns.topics_of(ctx.uow.session, ctx.citizen_id):
+        subscribed = topic in await campaigns.topics_of(ctx.uow.session, ctx.citizen_id)
+        # pressed: a toggle; typed: what the words say (「订阅……」 twice must not unsubscribe)
+        leave = _typed_leave(ctx) if ctx.incoming.text else subscribed
+        if leave and subscribed:
             await campaigns.unsubscribe(ctx.uow.session, ctx.citizen_id, topic)
-            ctx.say(UNSUBSCRIBED_ONE.format(topic=campaigns.TOPICS[topic]))
-        else:
+        elif not leave and not subscribed:
             await campaigns.subscribe(ctx.uow.session, ctx.citizen_id, topic, "menu")
-            ctx.say(SUBSCRIBED.format(topic=campaigns.TOPICS[topic]))
+        ctx.say((UNSUBSCRIBED_ONE if leave else SUBSCRIBED).format(topic=campaigns.TOPICS[topic]))
         await show_menu(ctx)
     elif action == "done":
         mine = await campaigns.topics_of(ctx.uow.session, ctx.citizen_id)
@@ -81,9 +119,14 @@ async def campaign_link(ctx: Context, rest: str) -> None:
     ctx.say(WELCOME_LINK.format(topic=campaigns.TOPICS[topic]))
 
 
-@router.button("quiz")
+def _typed_leave(ctx: Context) -> bool:
+    """「不要知识问答了」「取消条例每日一条」 leave that topic; 「订阅……」 or the bare name joins it."""
+    return bool(reader(ctx).read(ctx.incoming.text, ("unsubscribe", "cancel", "no")).meanings)
+
+
+@router.button(payloads.QUIZ.prefix)
 async def quiz_answer(ctx: Context, payload: str) -> None:
-    campaign_id, _, choice = payload.partition(":")
+    campaign_id, choice = payloads.QUIZ.parse(payload)
     if not (campaign_id.isdigit() and choice.isdigit()):
         ctx.say(QUIZ_GONE)
         return

@@ -11,6 +11,9 @@ MAX_BUTTON_DATA_BYTES = 64  # Telegram's callback_data limit; the web chat keeps
 class Button:
     label: str
     data: str
+    # what typing this button looks like, beyond its own label: meanings of knowledge/data/choices.toml
+    # (「submit」 makes 「没问题，提交吧」 press 「确认提交」); transports ignore it
+    meanings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.data or len(self.data.encode("utf-8")) > MAX_BUTTON_DATA_BYTES:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .channels import Channel, load_channels
+from .choices import ChoiceVocabulary, Meaning, load_choices
 from .colloquial import Colloquial, load_colloquial
 from .departments import Category, Department, Taxonomy, load_taxonomy
 from .errors import KnowledgeError
@@ -24,6 +25,7 @@ __all__ = [
     "Article",
     "Category",
     "Channel",
+    "ChoiceVocabulary",
     "Citation",
     "Colloquial",
     "Department",
@@ -32,6 +34,7 @@ __all__ = [
     "KnowledgeError",
     "Law",
     "Lexicon",
+    "Meaning",
     "Outreach",
     "QuizItem",
     "Remedies",
@@ -49,6 +52,7 @@ class Knowledge:
     channels: dict[str, Channel]
     outreach: Outreach
     remedies: Remedies
+    choices: ChoiceVocabulary
     colloquial: Colloquial = field(default_factory=load_colloquial)
 
     @property
@@ -71,4 +75,5 @@ def load_knowledge() -> Knowledge:
         channels=load_channels(laws),
         outreach=load_outreach(laws[REGULATION]),
         remedies=load_remedies(laws),
+        choices=load_choices(),
     )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Row, delete, func, insert, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from ..errors import NotFound
-from ..models import OPEN_STATUSES, Case, CaseAssist, CaseLink
+from ..models import OPEN_STATUSES, Case, CaseAssist, CaseLink, CaseStatus
 
 
 async def citizens_case(session: AsyncSession, citizen_id: int, ticket: str) -> Case:
@@ -207,3 +207,18 @@ async def matter_groups(session: AsyncSession, limit: int = 100) -> list[list[Ca
     for case in members:
         by_group[case.group_id or 0].append(case)
     return [by_group[g] for g, _ in sizes]
+
+
+async def awaiting_rating(session: AsyncSession, citizen_id: int, since: date) -> str | None:
+    """The ticket of the citizen's latest case concluded since `since` and not rated yet, if any."""
+    return await session.scalar(
+        select(Case.ticket)
+        .where(
+            Case.citizen_id == citizen_id,
+            Case.status.in_([CaseStatus.CONCLUDED.value, CaseStatus.CLOSED.value]),
+            Case.satisfaction.is_(None),
+            Case.concluded_on >= since,
+        )
+        .order_by(Case.concluded_on.desc(), Case.id.desc())
+        .limit(1)
+    )

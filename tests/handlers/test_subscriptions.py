@@ -69,3 +69,45 @@ async def test_answering_a_quiz(assistant, store) -> None:  # type: ignore[no-un
     for stray in ("quiz:x:y", "quiz:999:0", f"quiz:{campaign.id}:9"):
         await citizen.send(button=stray)
         assert "找不到" in citizen.text
+
+
+async def test_the_menu_typed(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("/subscribe")
+    await citizen.send("订阅知识问答")
+    assert "已订阅「知识问答」" in citizen.text
+    await citizen.send("订阅知识问答")  # typed twice is not a toggle
+    assert "已订阅「知识问答」" in citizen.text
+    await citizen.send("知识问答不要了")
+    assert "已取消「知识问答」" in citizen.text
+    await citizen.send("条例每日一条")
+    await citizen.send("完成")
+    assert "您订阅了：条例每日一条" in citizen.text
+
+
+async def test_leaving_in_words(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("/start c_1")
+    await citizen.send("以后别再发了")
+    assert "已全部退订" in citizen.text
+    async with store.unit() as uow:
+        assert not (await uow.session.scalars(select(Subscription).where(Subscription.active))).all()
+    await citizen.send("以后别再发了")  # nothing subscribed: ordinary text, not a second 「退订」
+    assert "已全部退订" not in citizen.text
+
+
+async def test_a_quiz_just_received_takes_typed_answers(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    quiz = {"question": "多久办结？", "options": ["30 日", "60 日"], "answer": 1, "explain": "60 日", "article": 34}
+    citizen = Citizen(assistant)
+    await citizen.send("/start c_1")
+    async with store.unit() as uow:
+        await campaigns.create(uow.session, title="问答", text="🧩", created_by="t", topic=None, quiz=quiz)
+        await campaigns.materialize_due(uow.session, datetime.now(UTC))
+        claimed = await campaigns.claim(uow.session, 10)
+        await campaigns.mark(uow.session, [c.id for c in claimed], "sent")
+    await citizen.send("60日")
+    assert "✅ 答对了" in citizen.text
+    await citizen.send("2")  # answered: the quiz no longer takes typed answers
+    assert "答对了" not in citizen.text
