@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 
 from knowledge.periods import period_end
+from nlp import Engine
 
 from .filing import CaseDraft, Routing, file_case
 from .models import CaseEvent, CaseStatus, ReferenceReply
@@ -49,7 +50,14 @@ def _when(text: str, tz: ZoneInfo) -> datetime:
 
 
 async def load_demo(
-    store: Store, route: Router, words: Words, past: Path | None, messages: Path | None, limit: int, tz: ZoneInfo
+    store: Store,
+    nlp: Engine,
+    route: Router,
+    words: Words,
+    past: Path | None,
+    messages: Path | None,
+    limit: int,
+    tz: ZoneInfo,
 ) -> DemoResult:
     result = DemoResult()
     counter = itertools.count(1)
@@ -76,6 +84,7 @@ async def load_demo(
         for r in fresh[: min(len(fresh), 300)]:
             await _demo_case(
                 store,
+                nlp,
                 route,
                 words,
                 r.get("title", ""),
@@ -90,6 +99,7 @@ async def load_demo(
         for r in _rows(messages, limit):
             await _demo_case(
                 store,
+                nlp,
                 route,
                 words,
                 r.get("title", ""),
@@ -104,6 +114,7 @@ async def load_demo(
 
 async def _demo_case(
     store: Store,
+    nlp: Engine,
     route: Router,
     words: Words,
     title: str,
@@ -129,7 +140,7 @@ async def _demo_case(
         )
         day: date = received.astimezone(tz).date()
         result = await file_case(
-            uow.session, draft, route(detail, title), words(f"{title} {detail}"[:1200]), received, day
+            uow.session, draft, route(detail, title), words(f"{title} {detail}"[:1200]), received, day, nlp=nlp
         )
         if reply and not result.repeat:
             from .models import Case

@@ -282,7 +282,7 @@ async def register(
         decision.category, decision.department_id, decision.confidence, list(decision.keywords), decision.needs_triage
     )
     words = engine.segmenter.words(f"{form.facts} {form.request}")
-    result = await file_case(session, draft, routing, words, now, today)
+    result = await file_case(session, draft, routing, words, now, today, nlp=engine)
     if advice and not result.repeat:
         await record_told(session, result.case.id, channel)
     return Registered(

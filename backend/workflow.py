@@ -234,6 +234,9 @@ async def _route(step: Step) -> None:
     department = await step.session.get(Department, _required(step.params, "department", "请选择部门"))
     if department is None or not department.active:
         raise Invalid("没有这个部门")
+    # 条例第三十条: a report never goes to the department it accuses, whoever routes it
+    if case.kind == "report" and department.id == case.accused_department_id:
+        raise Forbidden("检举控告不得转给被检举的单位（条例第三十条），请转纪检监察机关或其上级机关")
     await _record_correction(step.session, case, department, step.viewer)
     step.data.update(from_department=case.department_id, department=department.id, category=department.category)
     case.department_id, case.category, case.needs_triage = department.id, department.category, False

@@ -230,6 +230,7 @@ def demo_load(args: argparse.Namespace, config: Config) -> int:
             await store.sync_departments(department_rows(engine))
             result = await load_demo(
                 store,
+                engine,
                 route,
                 engine.segmenter.words,
                 past,

@@ -86,6 +86,10 @@ FILED = (
     "• 随时发送 /status {ticket} 查询进度，或 /mycases 查看您反映过的全部事项。"
 )
 ROUTED = "已转交：{department}\n分派依据：您提到了{keywords}。"
+SEALED = (
+    "您反映的是公职人员的问题（检举控告），已转交：{department}。"
+    "依照条例第三十条，您的身份和检举材料不会透露或转给被反映的人员和单位。"
+)
 TRIAGED = "您反映的情况涉及面较广，将由信访工作人员人工确定责任部门，不会耽误办理期限。"
 REPEAT = (
     "您反映的这件事，和您之前反映的 {ticket}（{status}）基本相同，我们已把这次补充的内容并入该件，"
@@ -514,7 +518,9 @@ async def _submit(ctx: Context, nonce: str) -> None:
     routing = Routing(
         decision.category, decision.department_id, decision.confidence, list(decision.keywords), decision.needs_triage
     )
-    result = await file_case(ctx.uow.session, case_draft, routing, words, ctx.services.now(), ctx.services.today())
+    result = await file_case(
+        ctx.uow.session, case_draft, routing, words, ctx.services.now(), ctx.services.today(), nlp=engine
+    )
     if draft.get("steer_channel"):
         # the citizen was shown another door and chose to file anyway: both are on record
         await record_told(ctx.uow.session, result.case.id, draft["steer_channel"])
@@ -525,14 +531,17 @@ async def _submit(ctx: Context, nonce: str) -> None:
     filed[nonce] = result.case.ticket
     ctx.reset()
     ctx.state.data["filed"] = dict(list(filed.items())[-20:])  # remembered: a second press files nothing
-    ctx.say(filed_message(result, decision.department.name if decision.department else "", ctx.services.today()))
+    department = result.case.department_name or (decision.department.name if decision.department else "")
+    ctx.say(filed_message(result, department, ctx.services.today()))
 
 
 def filed_message(result: FilingResult, department_name: str, today: date) -> str:
     case = result.case
     if result.repeat:
         return REPEAT.format(ticket=case.ticket, status=CaseStatus(case.status).label)
-    if case.needs_triage or not case.department_id:
+    if case.kind == "report":
+        routing = SEALED.format(department=department_name or "纪检监察机关")
+    elif case.needs_triage or not case.department_id:
         routing = TRIAGED
     else:
         keywords = "、".join(f"「{k}」" for k in case.routing_keywords[:4]) or "相关情况"

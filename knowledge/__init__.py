@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from .accusations import AccusationRules, load_accusations
 from .channels import Channel, load_channels
 from .departments import Category, Department, Taxonomy, load_taxonomy
 from .errors import KnowledgeError
@@ -19,6 +20,7 @@ from .outreach import Outreach, QuizItem, load_outreach
 
 __all__ = [
     "REGULATION",
+    "AccusationRules",
     "Article",
     "Category",
     "Channel",
@@ -44,6 +46,7 @@ class Knowledge:
     taxonomy: Taxonomy
     channels: dict[str, Channel]
     outreach: Outreach
+    accusations: AccusationRules
 
     @property
     def regulation(self) -> Law:
@@ -57,11 +60,13 @@ class Knowledge:
 def load_knowledge() -> Knowledge:
     """Load and validate every data file; raises KnowledgeError naming the file and line."""
     laws = load_laws()
+    taxonomy = load_taxonomy()
     return Knowledge(
         laws=laws,
         faq=load_faq(laws),
         lexicon=load_lexicon(),
-        taxonomy=load_taxonomy(),
+        taxonomy=taxonomy,
         channels=load_channels(laws),
         outreach=load_outreach(laws[REGULATION]),
+        accusations=load_accusations(taxonomy),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from knowledge import Knowledge
 
+from .accused import Accusation, AccusedFinder
 from .intent import Intent, IntentGuess, guess_intent, ticket_in
 from .normalize import has_meaning, normalize, truncate
 from .retrieve import Retrieval, Retriever
@@ -21,6 +22,7 @@ from .steer import Steerer, Verdict
 from .urgent import Urgency, detect_urgency
 
 __all__ = [
+    "Accusation",
     "Engine",
     "Intent",
     "IntentGuess",
@@ -42,6 +44,7 @@ class Engine:
     retriever: Retriever
     router: KeywordRouter
     steerer: Steerer
+    accused: AccusedFinder
 
     @classmethod
     def build(cls, knowledge: Knowledge, cache_dir: Path | None = None) -> Engine:
@@ -55,6 +58,7 @@ class Engine:
             Retriever(knowledge, segmenter),
             KeywordRouter(knowledge.taxonomy, segmenter),
             Steerer(knowledge.channels),
+            AccusedFinder(knowledge.taxonomy, knowledge.accusations),
         )
 
     def ask(self, question: str) -> Retrieval:
@@ -65,6 +69,10 @@ class Engine:
 
     def steer(self, text: str) -> Verdict:
         return self.steerer.steer(text)
+
+    def accusation(self, text: str) -> Accusation | None:
+        """Whom the text accuses (an official, a department) and whether it is a report (条例第三十条)."""
+        return self.accused.find(text)
 
     def urgency(self, text: str) -> Urgency:
         return detect_urgency(text)
