@@ -118,7 +118,10 @@ def seal(nlp: Engine, draft: CaseDraft) -> Seal:
     if verdict.channel == DISCIPLINE:
         why += [h.label for h in verdict.cues]
     if accusation is not None and accusation.is_report:
-        why += [*(f"{accusation.official or ''}{w}" for w in accusation.misconduct), *(["举报"] if accusation.reported else [])]
+        why += [
+            *(f"{accusation.official or ''}{w}" for w in accusation.misconduct),
+            *(["举报"] if accusation.reported else []),
+        ]
     accused = (accusation.department_id if accusation else None) or draft.accused_department_id
     return Seal(bool(why), accused, tuple(dict.fromkeys(why)))
 
@@ -177,7 +180,8 @@ async def file_case(
     keyword_routing = routing
     if sealed.report:
         routing, department_name, sealed_note = _sealed_routing(nlp, sealed, routing)
-        # the reporter's name and numbers are not search words: no one finds a report by its reporter
+    if sealed.report or sealed.accused_department_id:
+        # who made it is no search word: nobody finds a sealed case by the name or number of its maker
         known = (draft.name, draft.address, draft.phone)
         words = nlp.segmenter.words(" ".join(redact_identity(t, known) for t in (draft.facts, draft.request)))
     fingerprint = simhash(words)
@@ -286,7 +290,14 @@ async def file_case(
     if sealed.report:
         data = {**routing_data, "accused": sealed.accused_department_id, "cues": list(sealed.why)}
         data["keyword_department"] = keyword_routing.department_id
-        trail.append({"kind": "triage" if routing.needs_triage else "routed", "actor": "system", "note": sealed_note, "data": data})
+        trail.append(
+            {
+                "kind": "triage" if routing.needs_triage else "routed",
+                "actor": "system",
+                "note": sealed_note,
+                "data": data,
+            }
+        )
     elif routing.needs_triage:
         trail.append(
             {"kind": "triage", "actor": "system", "note": "自动分派把握不足，转人工分派", "data": routing_data}

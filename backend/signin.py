@@ -62,7 +62,9 @@ async def verify(store: Store, username: str, password: str, address: str, now: 
                 select(Staff.id, Staff.password_hash).where(Staff.username == username, Staff.active.is_(True))
             )
         ).first()
-    over = [start for n, start, limit in ((tried, since, PER_ACCOUNT), (tried_here, since_here, PER_ADDRESS)) if n > limit]
+    over = [
+        start for n, start, limit in ((tried, since, PER_ACCOUNT), (tried_here, since_here, PER_ADDRESS)) if n > limit
+    ]
     if over:
         raise Throttled(max((start + WINDOW - now).total_seconds() for start in over))
     if not await check_password_off_loop(row.password_hash if row else None, password) or row is None:

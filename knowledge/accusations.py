@@ -51,7 +51,7 @@ def parse_accusations(file: DataFile, taxonomy: Taxonomy) -> AccusationRules:
     )
     bodies_table = data.get("bodies", {})
     if not isinstance(bodies_table, dict):
-        raise file.error("[bodies] 应为 \"叫法\" = \"部门 id\" 的形式")
+        raise file.error('[bodies] 应为 "叫法" = "部门 id" 的形式')
     bodies = {
         name.strip(): department(name, value, file.key_line(name) or file.text_line(f'"{name}"'))
         for name, value in bodies_table.items()
@@ -82,6 +82,3 @@ def parse_accusations(file: DataFile, taxonomy: Taxonomy) -> AccusationRules:
 
 def load_accusations(taxonomy: Taxonomy, text: str | None = None) -> AccusationRules:
     return parse_accusations(load_toml(ACCUSATIONS_FILE, text), taxonomy)
-
-
-

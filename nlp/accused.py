@@ -194,7 +194,10 @@ def _nearest(
         return not _SENTENCE_END.search(text[a:b])
 
     before = [m for m in mentions if m.end <= start and start - m.end <= ACT_AFTER and same_sentence(m.end, start)]
-    rivals = [o for o in others if o[1] <= start and start - o[1] <= ACT_AFTER and same_sentence(o[1], start)]
+    # another party just before the act, in the same clause, is who did it (「开发商收了钱」)
+    rivals = [
+        o for o in others if o[1] <= start and start - o[1] <= ACT_AFTER and not _CLAUSE_END.search(text[o[1] : start])
+    ]
     last_rival = max((o[1] for o in rivals), default=-1)
     if before:
         nearest = max(before, key=lambda m: (m.end, m.official is not None))

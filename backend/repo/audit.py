@@ -23,9 +23,7 @@ ACTIONS = {
 # ─────────────────────────────────────────────────────────────────────────────
 
 
-async def record_views(
-    session: AsyncSession, case_ids: Sequence[int], actor: str, action: str, note: str = ""
-) -> None:
+async def record_views(session: AsyncSession, case_ids: Sequence[int], actor: str, action: str, note: str = "") -> None:
     """One row per case whose personal data the actor was shown."""
     if case_ids:
         at = utcnow()
