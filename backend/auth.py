@@ -64,6 +64,8 @@ def token_id(token: str) -> str:
 
 # the 信访部门's roles: every case, routing, supervision, alerts, outreach
 COORDINATORS = (StaffRole.ADMIN, StaffRole.DISPATCHER)
+# who reads the oversight reports (督查通报, 零报告 returns)
+OVERSEERS = (StaffRole.ADMIN, StaffRole.DISPATCHER, StaffRole.LEADER)
 # who registers letters, visits and calls (首接首办): anyone who receives petitioners
 REGISTRARS = (StaffRole.ADMIN, StaffRole.DISPATCHER, StaffRole.OFFICER)
 

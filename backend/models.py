@@ -152,6 +152,7 @@ class Case(Base):
         Index("ix_cases_assignee_id", "assignee", "id"),
         Index("ix_cases_leader_id", "leader", "id"),
         Index("ix_cases_group", "group_id"),
+        Index("ix_cases_supervise", "supervise_due"),
         Index("ix_cases_phone_tail", "phone_tail", "id"),
         # prefix searches (LIKE 'XF-202611%', LIKE '张%') use these on PostgreSQL whatever the collation
         Index("ix_cases_ticket_prefix", "ticket", postgresql_ops={"ticket": "varchar_pattern_ops"}),

@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from knowledge.periods import period_end
 
 from . import outbox
-from .auth import Viewer
+from .auth import COORDINATORS, Viewer
 from .errors import Conflict, Forbidden, Invalid
 from .filing import CONCLUDE_DAYS, MAX_EXTENSION_DAYS, REVIEW_ANSWER_DAYS, REVIEW_REQUEST_DAYS
-from .models import Case, CaseStatus, Department, RoutingCorrection, StaffRole, utcnow
+from .models import OPEN_STATUSES, Case, CaseStatus, Department, RoutingCorrection, StaffRole, utcnow
+from .repo import cases as case_repo
 from .repo import events
+from .repo import staff as staff_repo
 
 S = CaseStatus
 
@@ -65,7 +67,8 @@ _ACCEPTABLE = frozenset({S.REGISTERED, S.ROUTED})
 _WORKING = frozenset({S.ACCEPTED, S.ROUTED, S.IN_PROGRESS})
 _BEFORE_CONCLUSION = frozenset({S.REGISTERED, S.ACCEPTED, S.ROUTED, S.IN_PROGRESS})
 _NOT_ENDED = frozenset(S) - {S.REJECTED, S.CLOSED, S.MERGED}
-_COORDINATORS = frozenset({StaffRole.ADMIN, StaffRole.DISPATCHER})  # 信访部门: routes and supervises
+_OPEN = OPEN_STATUSES
+_COORDINATORS = frozenset(COORDINATORS)  # 信访部门: routes, assigns and supervises
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +152,6 @@ def available(case: Case, viewer: Viewer) -> frozenset[str]:
     return frozenset(a.name for a in ACTIONS.values() if status in a.statuses and a.allowed_for(viewer))
 
 
-# an older name kept for API clients: {"action": "assign", "department": …} transfers the case
-_ALIASES = {"assign": "route"}
-
-
 def _date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -177,7 +176,9 @@ async def act(
     session: AsyncSession, case: Case, viewer: Viewer, action: str, params: dict[str, Any], today: date
 ) -> Outcome:
     """Apply one action. Raises Forbidden (role), Conflict (status) or Invalid (input)."""
-    name = _ALIASES.get(action, action)
+    name = action
+    if action == "assign" and params.get("department") and not params.get("staff"):
+        name = "route"  # the older form of transferring, kept for API clients: assign + department
     entry = ACTIONS.get(name)
     if entry is None:
         raise Invalid(f"未知的操作：{action}")
@@ -235,8 +236,7 @@ async def _route(step: Step) -> None:
     if department is None or not department.active:
         raise Invalid("没有这个部门")
     # 条例第三十条: a report never goes to the department it accuses, whoever routes it
-    if case.kind == "report" and department.id == case.accused_department_id:
-        raise Forbidden("检举控告不得转给被检举的单位（条例第三十条），请转纪检监察机关或其上级机关")
+    _not_to_the_accused(case, department.id)
     await _record_correction(step.session, case, department, step.viewer)
     step.data.update(from_department=case.department_id, department=department.id, category=department.category)
     case.department_id, case.category, case.needs_triage = department.id, department.category, False
@@ -341,6 +341,83 @@ async def _close(step: Step) -> None:
     step.tell = TELL["closed"].format(ticket=step.case.ticket)
 
 
+# ── who works the case: 首办责任人, 包案领导, 协办, 督办, internal notes ────────────────
+# (staff-facing only: none of these is told to the citizen or shown on their /status)
+
+
+@action("assign", "指定首办责任人", _NOT_ENDED, "此件已结束", event="staff_assigned", roles=_COORDINATORS)
+async def _assign(step: Step) -> None:
+    username = _required(step.params, "staff", "请选择首办责任人")
+    staff = await staff_repo.active_by_username(step.session, username)
+    if staff.role == StaffRole.LEADER:
+        raise Invalid("包案领导请用「包案」指定")
+    _not_to_the_accused(step.case, staff.department_id)
+    step.data.update(staff=staff.username, previous=step.case.assignee)
+    step.case.assignee = staff.username
+
+
+@action("lead", "领导包案", _NOT_ENDED, "此件已结束", event="led", roles=_COORDINATORS)
+async def _lead(step: Step) -> None:
+    username = _required(step.params, "leader", "请选择包案领导")
+    staff = await staff_repo.active_by_username(step.session, username)
+    if staff.role != StaffRole.LEADER:
+        raise Invalid(f"{username} 不是包案领导账号")
+    step.data.update(leader=staff.username, previous=step.case.leader)
+    step.case.leader = staff.username
+
+
+@action("assist", "协办部门", _BEFORE_CONCLUSION, "已办结的件不再增加协办", event="assisting", roles=_COORDINATORS)
+async def _assist(step: Step) -> None:
+    raw = step.params.get("departments", step.params.get("department", ""))
+    wanted = [d.strip() for d in (raw if isinstance(raw, list) else str(raw).split(",")) if d.strip()]
+    departments = []
+    for department_id in dict.fromkeys(wanted):
+        department = await step.session.get(Department, department_id)
+        if department is None or not department.active:
+            raise Invalid(f"没有这个部门：{department_id}")
+        _not_to_the_accused(step.case, department.id)
+        if department.id != step.case.department_id:
+            departments.append(department.id)
+    await case_repo.set_assisting(step.session, step.case, departments)
+    step.data["departments"] = departments
+
+
+@action(
+    "supervise", "督办", _OPEN, "只有在办的件可以督办", event="supervised", roles=(*_COORDINATORS, StaffRole.LEADER)
+)
+async def _supervise(step: Step) -> None:
+    days = _int(step.params, "days")
+    _require(1 <= days <= 60, "督办期限应为 1–60 日", invalid=True)
+    due = period_end(step.today, days=days)
+    step.note = _required(step.params, "note", "请写明督办要求")
+    step.data.update(due=due.isoformat(), days=days)
+    step.case.supervise_due = due
+
+
+@action("group", "确认同一事项", frozenset(S), "", event="grouped")
+async def _group(step: Step) -> None:
+    """The same matter raised by others, or by the same person on another channel: staff confirm
+    a suggested link (or name a case) and both join one group, handled and counted together."""
+    ticket = _required(step.params, "with", "请填写同一事项的另一件的受理编号")
+    other = await case_repo.by_ticket(step.session, ticket)
+    if other is None or other.id == step.case.id or not step.viewer.can_see(other):
+        raise Invalid(f"没有可以归并的件：{ticket}")
+    group = await case_repo.join_groups(step.session, step.case, other)
+    step.data.update(other=other.ticket, group=group)
+
+
+@action("ungroup", "移出同一事项", frozenset(S), "", event="ungrouped")
+async def _ungroup(step: Step) -> None:
+    _require(step.case.group_id is not None, "此件不在任何同一事项组中")
+    step.data["group"] = step.case.group_id
+    await case_repo.leave_group(step.session, step.case)
+
+
+@action("note", "内部备注", frozenset(S), "", event="note")
+async def _note(step: Step) -> None:
+    step.note = _required(step.params, "text", "请填写备注内容")
+
+
 async def request_review(
     session: AsyncSession, case: Case, actor: str, today: date, *, re_examination: bool = False
 ) -> None:
@@ -353,6 +430,7 @@ async def request_review(
     if case.review_request_due and today > case.review_request_due:
         raise Conflict(f"请求期限已于 {_date(case.review_request_due)} 届满")
     case.status = S.RE_EXAMINATION if re_examination else S.REVIEW
+    case.reopen_count = (case.reopen_count or 0) + 1  # reopened twice: a 积案 (backlog) case
     case.review_due = period_end(today, days=REVIEW_ANSWER_DAYS)
     case.due_on = case.review_due
     kind = "re_examination_requested" if re_examination else "review_requested"
@@ -377,6 +455,13 @@ async def _record_correction(session: AsyncSession, case: Case, department: Depa
             staff=viewer.username,
         )
     )
+
+
+def _not_to_the_accused(case: Case, department_id: str | None) -> None:
+    """条例第三十条: a report never goes to the department it accuses — not to handle, not to
+    assist, not to anyone of its staff — whoever routes it."""
+    if case.kind == "report" and department_id is not None and department_id == case.accused_department_id:
+        raise Forbidden("检举控告不得转给被检举的单位或其工作人员（条例第三十条），请转纪检监察机关或其上级机关")
 
 
 def _text(params: dict[str, Any], key: str) -> str:

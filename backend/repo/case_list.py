@@ -30,9 +30,26 @@ QUEUES = {
     "due_soon": "即将超期",
     "overdue": "已超期（督办）",
     "urgent": "紧急",
+    "supervised": "督办中",
+    "backlog": "积案",
 }
 _OPEN = [s.value for s in OPEN_STATUSES]
+COUNT_CAP = 10_000  # counts beyond this are shown as "10000+", and pages end there
+BACKLOG_REOPENED = 2
 _TICKET = re.compile(r"^XF-\d{8}-\d{4}$", re.IGNORECASE)
+_TICKET_PREFIX = re.compile(r"^XF-?\d{0,8}(-\d{0,4})?$", re.IGNORECASE)
+_DIGITS = re.compile(r"^\d{4,11}$")
+_NAME = re.compile(r"^[\u4e00-\u9fa5·]{1,4}$")
+# the list's sortable columns (each has a (column, id) index); "-" in front: descending
+SORTS = {
+    "ticket": Case.ticket,
+    "received": Case.received_at,
+    "status": Case.status,
+    "category": Case.category,
+    "department": Case.department_id,
+    "due": Case.due_on,
+    "assignee": Case.assignee,
+}
 
 
 @dataclass
@@ -42,30 +59,38 @@ class CaseFilter:
     category: str | None = None
     department: str | None = None
     kind: str | None = None
+    assignee: str | None = None  # a username (the API's ?assignee=me is resolved to the caller's)
     words: list[str] = field(default_factory=list)  # jieba words of the search box
     text: str = ""  # the search box as typed (a 受理编号 is matched exactly)
     received_from: date | None = None
     received_to: date | None = None
     page: int = 1
     per_page: int = 50
+    sort: str = ""  # a key of SORTS, "-" first for descending; "" is newest first
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
 
     def query_string(self, **override: Any) -> str:
         from urllib.parse import urlencode
 
+        return urlencode(self.params(**override))
+
+    def params(self, **override: Any) -> dict[str, Any]:
+        """The filter as query parameters (the ones left at their defaults omitted)."""
         values = {
             "queue": self.queue,
             "status": self.status,
             "category": self.category,
             "department": self.department,
             "kind": self.kind,
+            "assignee": self.assignee,
             "q": self.text,
             "from": self.received_from,
             "to": self.received_to,
+            "sort": self.sort,
             "page": self.page,
         }
         values.update(override)
-        return urlencode({k: v for k, v in values.items() if v not in (None, "", "all") or k == "page"})
+        return {k: v for k, v in values.items() if v not in (None, "", "all") or (k == "page" and v is not None)}
 
 
 def scoped(query: Select, viewer: Viewer) -> Select:
@@ -77,12 +102,21 @@ def scoped(query: Select, viewer: Viewer) -> Select:
         return query.where(Case.leader == viewer.username)
     department = viewer.department_id or "\0"
     assisted = select(CaseAssist.case_id).where(CaseAssist.department_id == department)
-    return query.where(
-        or_(Case.department_id == department, Case.id.in_(assisted), Case.assignee == viewer.username)
-    )
+    return query.where(or_(Case.department_id == department, Case.id.in_(assisted), Case.assignee == viewer.username))
 
 
-def _conditions(f: CaseFilter, today: date, dialect: str) -> list[Any]:
+def identity_shown(viewer: Viewer) -> list[Any]:
+    """Viewer.sees_identity as conditions: no case that accuses the viewer's department, and no
+    report unless the viewer may see who made reports (administrators, the 纪检监察 body)."""
+    shown: list[Any] = []
+    if viewer.department_id is not None:
+        shown.append(or_(Case.accused_department_id.is_(None), Case.accused_department_id != viewer.department_id))
+    if not (viewer.is_admin or viewer.handles_reports):
+        shown.append(Case.kind != "report")
+    return shown
+
+
+def _conditions(f: CaseFilter, today: date, dialect: str, viewer: Viewer | None = None) -> list[Any]:
     where: list[Any] = []
     if f.queue == "triage":
         where += [Case.needs_triage.is_(True), Case.status.in_(_OPEN)]
@@ -94,6 +128,10 @@ def _conditions(f: CaseFilter, today: date, dialect: str) -> list[Any]:
         where += [Case.due_on < today, Case.status.in_(_OPEN)]
     elif f.queue == "urgent":
         where += [Case.urgent.is_(True), Case.status.in_(_OPEN)]
+    elif f.queue == "backlog":  # open past the deadline, or reopened (复查、复核) twice
+        where += [Case.status.in_(_OPEN), or_(Case.due_on < today, Case.reopen_count >= BACKLOG_REOPENED)]
+    elif f.queue == "supervised":
+        where += [Case.supervise_due.is_not(None), Case.status.in_(_OPEN)]
     if f.status:
         where.append(Case.status == f.status)
     if f.category:
@@ -102,46 +140,109 @@ def _conditions(f: CaseFilter, today: date, dialect: str) -> list[Any]:
         where.append(Case.department_id == f.department)
     if f.kind:
         where.append(Case.kind == f.kind)
+    if f.assignee:
+        where.append(Case.assignee == f.assignee)
     if f.received_from:
         where.append(Case.received_at >= datetime.combine(f.received_from, time.min, f.timezone))
     if f.received_to:
         where.append(Case.received_at < datetime.combine(f.received_to + timedelta(days=1), time.min, f.timezone))
-    if f.text.strip() and _TICKET.match(f.text.strip()):
-        where.append(Case.ticket == f.text.strip().upper())
-    elif f.words:
-        if dialect == "postgresql":
-            query = " & ".join(w.replace("'", "''").replace("&", "").replace("|", "").replace("!", "") for w in f.words)
-            where.append(func.to_tsvector("simple", Case.search_text).op("@@")(func.to_tsquery("simple", query)))
-        else:
-            where += [Case.search_text.like(f"%{w}%") for w in f.words]
+    where += _search(f, dialect, viewer)
     return where
 
 
-async def list_cases(session: AsyncSession, viewer: Viewer, f: CaseFilter, today: date) -> tuple[list[Case], int]:
+def _search(f: CaseFilter, dialect: str, viewer: Viewer | None) -> list[Any]:
+    """The search box: a 受理编号 (or its beginning), a phone's last digits, a name, or words."""
+    text = f.text.strip()
+    if not text:
+        return []
+    if _TICKET.match(text):
+        return [Case.ticket == text.upper()]
+    if _TICKET_PREFIX.match(text) and len(text) >= 4:
+        prefix = text.upper() if "-" in text[:3] else f"XF-{text[2:]}"
+        return [Case.ticket.like(f"{prefix}%")]
+    # a name or a phone points at a person: not where 条例第三十条 hides who they are from this viewer
+    shielded = identity_shown(viewer) if viewer is not None else []
+    if _DIGITS.match(text):
+        match = [Case.phone_tail == text[-4:]]
+        if len(text) > 4:
+            match.append(Case.phone.like(f"%{text}"))
+        return [*match, *shielded]
+    words = _words(f, dialect)
+    if _NAME.match(text):
+        by_name = and_(Case.name.like(f"{text}%"), *shielded)
+        return [or_(by_name, and_(*words))] if words else [by_name]
+    return words
+
+
+def _words(f: CaseFilter, dialect: str) -> list[Any]:
+    if not f.words:
+        return []
+    if dialect == "postgresql":
+        query = " & ".join(w.replace("'", "''").replace("&", "").replace("|", "").replace("!", "") for w in f.words)
+        return [func.to_tsvector("simple", Case.search_text).op("@@")(func.to_tsquery("simple", query))]
+    return [Case.search_text.like(f"%{w}%") for w in f.words]
+
+
+def _order(f: CaseFilter, dialect: str) -> list[Any]:
+    key = f.sort.lstrip("-")
+    column = SORTS.get(key)
+    if column is None:
+        return [Case.id.desc()]
+    descending = f.sort.startswith("-")
+    ordered = column.desc() if descending else column.asc()
+    if key == "due" and not descending and dialect == "sqlite":
+        ordered = ordered.nulls_last()  # as PostgreSQL does by itself (and its index with it)
+    return [ordered, Case.id.desc() if descending else Case.id.asc()]
+
+
+async def list_cases(
+    session: AsyncSession, viewer: Viewer, f: CaseFilter, today: date, cap: int = COUNT_CAP
+) -> tuple[list[Case], int]:
+    """A page of the list, and how many there are — counted up to COUNT_CAP only: beyond it the
+    count says "10000+" and the pages stop (narrow the filter), so no request walks a million rows."""
     dialect = session.bind.dialect.name
-    where = _conditions(f, today, dialect)
+    where = _conditions(f, today, dialect, viewer)
     base = scoped(select(Case.id), viewer).where(and_(*where)) if where else scoped(select(Case.id), viewer)
-    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    page_ids = (
-        await session.scalars(base.order_by(Case.id.desc()).limit(f.per_page).offset((max(f.page, 1) - 1) * f.per_page))
-    ).all()
+    total = await capped_count(session, base, cap)
+    last_page = max(1, -(-min(total, cap) // f.per_page))
+    f.page = min(max(f.page, 1), last_page)
+    order = _order(f, dialect)
+    page_ids = (await session.scalars(base.order_by(*order).limit(f.per_page).offset((f.page - 1) * f.per_page))).all()
     if not page_ids:
         return [], total
     rows = (
         await session.scalars(
-            select(Case).where(Case.id.in_(page_ids)).options(selectinload(Case.department)).order_by(Case.id.desc())
+            select(Case).where(Case.id.in_(page_ids)).options(selectinload(Case.department)).order_by(*order)
         )
     ).all()
     return list(rows), total
 
 
-async def queue_counts(session: AsyncSession, viewer: Viewer, today: date) -> dict[str, int]:
+async def capped_count(session: AsyncSession, query: Select, cap: int) -> int:
+    """How many rows the query has, counting no further than cap + 1 (a million-row queue is
+    "10000+", and counting it costs what counting 10,001 costs)."""
+    return await session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery())) or 0
+
+
+async def queue_counts(session: AsyncSession, viewer: Viewer, today: date, cap: int = COUNT_CAP) -> dict[str, int]:
     counts = {}
     for queue in QUEUES:
         if queue == "all":
             continue
         where = _conditions(CaseFilter(queue=queue), today, session.bind.dialect.name)
-        counts[queue] = await session.scalar(scoped(select(func.count(Case.id)), viewer).where(and_(*where))) or 0
+        counts[queue] = await capped_count(session, scoped(select(Case.id), viewer).where(and_(*where)), cap)
+    return counts
+
+
+async def badge_counts(session: AsyncSession, viewer: Viewer, today: date, cap: int) -> dict[str, int]:
+    """The navigation's badges: new (待分办 and 新件), urgent and overdue, each capped."""
+    dialect = session.bind.dialect.name
+    counts = {}
+    for badge, queues in (("new", ("triage", "new")), ("urgent", ("urgent",)), ("overdue", ("overdue",))):
+        counts[badge] = 0
+        for queue in queues:
+            where = _conditions(CaseFilter(queue=queue), today, dialect)
+            counts[badge] += await capped_count(session, scoped(select(Case.id), viewer).where(and_(*where)), cap)
     return counts
 
 
@@ -162,3 +263,15 @@ async def ids_of(session: AsyncSession, tickets: list[str]) -> list[int]:
     if not tickets:
         return []
     return list((await session.scalars(select(Case.id).where(Case.ticket.in_(tickets)))).all())
+
+
+async def led_cases(session: AsyncSession, viewer: Viewer, limit: int = 500) -> list[Case]:
+    """The 包案 ledger: cases with a leader, by leader, newest first (a leader sees its own)."""
+    query = (
+        scoped(select(Case), viewer)
+        .where(Case.leader.is_not(None))
+        .options(selectinload(Case.department))
+        .order_by(Case.leader, Case.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())

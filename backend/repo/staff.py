@@ -94,3 +94,16 @@ async def set_role(session: AsyncSession, staff_id: int, role: str, department_i
 async def _signed_out(session: AsyncSession, staff: Staff) -> None:
     staff.token_version += 1
     await sessions.end_all(session, staff.id)
+
+
+async def active_by_username(session: AsyncSession, username: str) -> Staff:
+    """An active account by its username; Invalid (a mistake in the form) when there is none."""
+    staff = await session.scalar(select(Staff).where(Staff.username == username.strip(), Staff.active))
+    if staff is None:
+        raise Invalid(f"没有启用中的账号 {username}")
+    return staff
+
+
+async def choices(session: AsyncSession) -> Sequence[Staff]:
+    """Active accounts, for the assign and lead menus."""
+    return (await session.scalars(select(Staff).where(Staff.active).order_by(Staff.role, Staff.username))).all()

@@ -10,8 +10,9 @@ from urllib.parse import quote
 from aiohttp import web
 
 from ..attachments import safe_file_name
-from ..repo.case_list import QUEUES, CaseFilter
+from ..repo.case_list import QUEUES, SORTS, CaseFilter
 from .context import STAFF
+from .security import VIEWER
 
 # ── 用户可见文字 ──────────────────────────────────────────────────────────────
 HIDDEN = "（依条例第三十条不予显示）"
@@ -35,19 +36,29 @@ def case_filter(request: web.Request) -> CaseFilter:
     except ValueError:
         page = 1
     queue = q.get("queue", "all")
+    sort = q.get("sort", "")
     return CaseFilter(
         queue=queue if queue in QUEUES else "all",
         status=q.get("status") or None,
         category=q.get("category") or None,
         department=q.get("department") or None,
         kind=q.get("kind") or None,
+        assignee=_assignee(request),
         text=text,
         words=context.words(text) if text else [],
         received_from=date_param(q.get("from")),
         received_to=date_param(q.get("to")),
         page=page,
+        sort=sort if sort.lstrip("-") in SORTS else "",
         timezone=context.timezone,
     )
+
+
+def _assignee(request: web.Request) -> str | None:
+    value = request.query.get("assignee", "").strip()[:64]
+    if value == "me":
+        return request[VIEWER].username
+    return value or None
 
 
 def month_bounds(month: str | None) -> tuple[date, date] | None:

@@ -33,6 +33,7 @@ class StaffContext:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
     engine: Engine | None = None  # routing, steering and urgency of cases staff register
     max_attachment_bytes: int = 10 * 1024 * 1024
+    badge_cache: dict = field(default_factory=dict)  # the navigation's counts, per scope, briefly
 
     @property
     def discipline_department(self) -> str | None:

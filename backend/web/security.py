@@ -22,6 +22,7 @@ from aiohttp import web
 from ..auth import Viewer
 from ..models import utcnow
 from ..repo import sessions
+from . import badges
 from .context import STAFF
 
 SESSION_COOKIE = "xf_session"
@@ -29,7 +30,15 @@ VIEWER = web.RequestKey("viewer", Viewer)  # the signed-in staff member of a req
 LOGIN_CSRF_COOKIE = "xf_login_csrf"
 # routes under /staff/ and /api/v1/ that do not need a signed-in staff member
 PUBLIC_PATHS = frozenset(
-    {"/staff/login", "/api/v1/auth/token", "/api/v1/ask", "/api/v1/triage", "/api/v1/openapi.json"}
+    {
+        "/staff/login",
+        "/api/v1/auth/token",
+        "/api/v1/ask",
+        "/api/v1/triage",
+        "/api/v1/openapi.json",
+        "/api/v1/status",
+        "/api/v1/reception-days",
+    }
 )
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 HSTS = "max-age=31536000; includeSubDomains"
@@ -77,6 +86,11 @@ def staff_page(handler: Handler) -> Handler:
         request[VIEWER] = viewer
         if request.method == "POST":
             await check_csrf(request, viewer)
+            badges.forget(request)  # an action may change the counts in the navigation
+        else:
+            found = await badges.nav_badges(request, viewer)
+            if found is not None:
+                request[badges.BADGES] = found
         response = await handler(request)
         response.headers.update(NO_STORE)
         return response

@@ -35,6 +35,7 @@ _CASE_INDEXES = (
     ('ix_cases_assignee_id', ['assignee', 'id'], {}),
     ('ix_cases_leader_id', ['leader', 'id'], {}),
     ('ix_cases_group', ['group_id'], {}),
+    ('ix_cases_supervise', ['supervise_due'], {}),
     ('ix_cases_phone_tail', ['phone_tail', 'id'], {}),
     ('ix_cases_ticket_prefix', ['ticket'], {'postgresql_ops': {'ticket': 'varchar_pattern_ops'}}),
     ('ix_cases_name_prefix', ['name'], {'postgresql_ops': {'name': 'varchar_pattern_ops'}}),

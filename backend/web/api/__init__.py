@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import cases, openapi, tokens
+from . import cases, openapi, reports, tokens, zero_reports
 
-ROUTES: tuple[web.RouteTableDef, ...] = (tokens.routes, cases.routes, openapi.routes)
+ROUTES: tuple[web.RouteTableDef, ...] = (
+    tokens.routes,
+    cases.routes,
+    reports.routes,
+    zero_reports.routes,
+    openapi.routes,
+)

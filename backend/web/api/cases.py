@@ -14,7 +14,7 @@ from ...errors import Forbidden
 from ...models import Case, CaseStatus
 from ...repo import audit as audit_repo
 from ...repo import departments as department_repo
-from ...repo.case_list import CaseFilter, case_for, list_cases
+from ...repo.case_list import COUNT_CAP, CaseFilter, case_for, list_cases
 from ..common import HIDDEN, case_filter
 from ..context import STAFF
 from ..jsonio import json_response, read_json
@@ -101,7 +101,13 @@ async def cases(request: web.Request) -> web.Response:
     async with context.store.unit() as uow:
         rows, total = await list_cases(uow.session, viewer, f, context.today())
     return json_response(
-        {"total": total, "page": f.page, "per_page": f.per_page, "cases": [case_summary(c, viewer) for c in rows]}
+        {
+            "total": min(total, COUNT_CAP),
+            "total_capped": total > COUNT_CAP,  # there are more than `total`: narrow the filter
+            "page": f.page,
+            "per_page": f.per_page,
+            "cases": [case_summary(c, viewer) for c in rows],
+        }
     )
 
 
@@ -181,7 +187,11 @@ async def case_action(request: web.Request) -> web.Response:
     context, viewer = request.app[STAFF], request[VIEWER]
     body = await read_json(request)
     action = str(body.get("action", ""))
-    params = {k: str(v) for k, v in body.items() if k != "action" and isinstance(v, str | int)}
+    params = {
+        k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
+        for k, v in body.items()
+        if k != "action" and isinstance(v, str | int | list)
+    }
     async with context.store.unit() as uow:  # domain errors become 404/403/409/422 in errors_middleware
         found = await case_for(uow.session, viewer, request.match_info["ticket"])
         outcome = await workflow.act(uow.session, found, viewer, action, params, context.today())

@@ -9,23 +9,34 @@ from aiohttp import web
 from nlp.pii import mask_phone
 
 from ... import registration, workflow
-from ...auth import Viewer
+from ...auth import COORDINATORS, Viewer
 from ...errors import Conflict, Forbidden, Invalid, NotFound, StoreUnavailable
-from ...models import Case
+from ...models import Case, StaffRole
 from ...repo import alerts as alert_repo
 from ...repo import attachments as attachment_repo
 from ...repo import audit as audit_repo
 from ...repo import cases as case_repo
 from ...repo import citizens as citizen_repo
 from ...repo import departments as department_repo
-from ...repo.case_list import QUEUES, case_for, list_cases, queue_counts
+from ...repo import staff as staff_repo
+from ...repo.case_list import COUNT_CAP, QUEUES, case_for, list_cases, queue_counts
 from ...repo.events import EVENT_LABELS
 from ..common import HIDDEN, KINDS, case_filter, content_disposition
 from ..context import STAFF
 from ..render import render
-from ..security import NO_STORE, VIEWER, staff_page
+from ..security import NO_STORE, VIEWER, roles, staff_page
 
 routes = web.RouteTableDef()
+BULK_LIMIT = 200
+SORT_LABELS = {
+    "ticket": "受理编号",
+    "received": "登记时间",
+    "status": "状态",
+    "category": "分类",
+    "department": "责任部门",
+    "due": "期限",
+    "assignee": "首办责任人",
+}
 
 # ── 用户可见文字 ──────────────────────────────────────────────────────────────
 FILES_WITHHELD = "附件可能含信访人身份信息，依《信访工作条例》第三十条不向您提供"
@@ -43,20 +54,55 @@ async def cases_page(request: web.Request) -> web.Response:
         rows, total = await list_cases(uow.session, viewer, f, today)
         counts = await queue_counts(uow.session, viewer, today)
         departments = await department_repo.all_active(uow.session)
+        staff = await staff_repo.choices(uow.session) if viewer.sees_all_cases else []
     rows = [(c, viewer.redact(c, c.summary)) for c in rows]
     return render(
         request,
         "cases.html",
         cases=rows,
         total=total,
+        cap=COUNT_CAP,
         f=f,
         counts=counts,
         queues=QUEUES,
+        sorts=SORT_LABELS,
         departments=departments,
+        staff=[s for s in staff if s.role != StaffRole.LEADER],
         today=today,
         kinds=KINDS,
-        pages=(total + f.per_page - 1) // f.per_page,
+        pages=max(1, -(-min(total, COUNT_CAP) // f.per_page)),
+        message=request.query.get("message"),
+        error=request.query.get("error"),
     )
+
+
+@routes.post("/staff/cases/bulk")
+@staff_page
+@roles(*COORDINATORS, refused="批量转送、指定由信访部门办理")
+async def bulk_action(request: web.Request) -> web.Response:
+    """The same action on the ticked cases (转送 to a department, or 指定 a person), each through
+    the workflow like a single one; what could not be done is listed, the rest is saved."""
+    context, viewer = request.app[STAFF], request[VIEWER]
+    form = await request.post()
+    tickets = [t for t in form.getall("ticket", []) if isinstance(t, str)][:BULK_LIMIT]
+    action = str(form.get("action", ""))
+    params = (
+        {"department": str(form.get("department", ""))} if action == "route" else {"staff": str(form.get("staff", ""))}
+    )
+    back = str(form.get("back", "")) if str(form.get("back", "")).startswith("/staff/cases") else "/staff/cases"
+    if action not in ("route", "assign") or not tickets or not next(iter(params.values())):
+        raise web.HTTPFound(f"{back}{'&' if '?' in back else '?'}error={quote('请勾选案件，并选择部门或工作人员')}")
+    done, failed = 0, []
+    for ticket in tickets:
+        try:
+            async with context.store.unit() as uow:  # one transaction each: one refusal does not undo the rest
+                case = await case_for(uow.session, viewer, ticket)
+                await workflow.act(uow.session, case, viewer, action, params, context.today())
+            done += 1
+        except (NotFound, Invalid, Conflict, Forbidden) as exc:
+            failed.append(f"{ticket}（{exc if not isinstance(exc, NotFound) else '未找到'}）")
+    note = f"已处理 {done} 件" + (f"；未处理：{'、'.join(failed)}" if failed else "")
+    raise web.HTTPFound(f"{back}{'&' if '?' in back else '?'}message={quote(note)}")
 
 
 @routes.get("/staff/cases/{ticket}")
@@ -83,6 +129,8 @@ async def case_page(request: web.Request) -> web.Response:
         citizen = await citizen_repo.get(session, case.citizen_id)
         references = await context.reply_index.similar(session, case.search_text.split())
         alerts = await alert_repo.of_case(session, case.id)
+        staff = await staff_repo.choices(session) if viewer.sees_all_cases else []
+        group = await case_repo.group_members(session, case.group_id) if case.group_id else []
     due = workflow.current_due(case)
     timeline = [(e, EVENT_LABELS.get(e.kind, e.kind), viewer.redact(case, e.note)) for e in case.events]
     draft = request.query.get("draft")
@@ -97,7 +145,12 @@ async def case_page(request: web.Request) -> web.Response:
         withheld_files=0 if identity else len(attachments),
         sees_audit=viewer.sees_audit(case),
         similar=similar,
+        group=group,
         departments=departments,
+        department_names={d.id: d.name for d in departments},
+        suggested=suggested_department(case),
+        staff=[s for s in staff if s.role != StaffRole.LEADER],
+        leaders=[s for s in staff if s.role == StaffRole.LEADER],
         references=references,
         timeline=timeline,
         due=due,
@@ -116,6 +169,17 @@ async def case_page(request: web.Request) -> web.Response:
         message=request.query.get("message"),
         error=request.query.get("error"),
     )
+
+
+def suggested_department(case: Case) -> str | None:
+    """The department the case is with, or the one the keywords suggested when they were not sure
+    enough to route it (the transfer menu starts there: one click should not misroute)."""
+    if case.department_id:
+        return case.department_id
+    for event in reversed(case.events):
+        if event.kind in ("routed", "triage") and event.data.get("department"):
+            return str(event.data["department"])
+    return None
 
 
 def _fields(case: Case, viewer: Viewer) -> list[tuple[str, str]]:
@@ -144,7 +208,8 @@ async def case_action(request: web.Request) -> web.Response:
     context, viewer = request.app[STAFF], request[VIEWER]
     ticket = request.match_info["ticket"]
     form = await request.post()
-    params = {k: v for k, v in form.items() if isinstance(v, str)}
+    # a multiple choice (协办 departments) arrives as several values of one name
+    params = {k: ",".join(v for v in form.getall(k) if isinstance(v, str)) for k in set(form.keys())}
     action = params.pop("action", "")
     try:
         async with context.store.unit() as uow:

@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from ... import export, stats
+from ... import bulletin, export, stats
+from ...auth import OVERSEERS
 from ...repo import audit as audit_repo
 from ...repo import case_list
-from ..common import case_filter, content_disposition, period
+from ..common import case_filter, content_disposition, month_bounds, period
 from ..context import STAFF
 from ..render import render
-from ..security import NO_STORE, VIEWER, staff_page
+from ..security import NO_STORE, VIEWER, roles, staff_page
 
 routes = web.RouteTableDef()
 
@@ -45,6 +46,32 @@ async def report_page(request: web.Request) -> web.Response:
         figures = await stats.statistics(uow.session, viewer, start, end, context.timezone, today, context.topic_words)
     steered = [(context.channel_names.get(c, c), n) for c, n in figures.steered]
     return render(request, "report.html", s=figures, steered=steered, generated=context.now())
+
+
+@routes.get("/staff/bulletin")
+@staff_page
+@roles(*OVERSEERS, refused="督查通报供信访部门和领导查看")
+async def bulletin_page(request: web.Request) -> web.Response:
+    """督查通报, printable: the month's league of departments."""
+    context = request.app[STAFF]
+    today = context.today()
+    month = request.query.get("month") or f"{today:%Y-%m}"
+    bounds = month_bounds(month) or month_bounds(f"{today:%Y-%m}")
+    assert bounds is not None
+    async with context.store.unit() as uow:
+        rows = await bulletin.month(uow.session, *bounds, today, context.timezone)
+    active = [r for r in rows if r.active]
+    return render(
+        request,
+        "bulletin.html",
+        month=f"{bounds[0]:%Y-%m}",
+        start=bounds[0],
+        end=bounds[1],
+        rows=active,
+        quiet=[r for r in rows if not r.active],
+        total=bulletin.totals(rows),
+        generated=context.now(),
+    )
 
 
 @routes.get("/staff/export.{fmt:(csv|xlsx)}")
