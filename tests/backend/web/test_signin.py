@@ -8,6 +8,8 @@ import asyncio
 import re
 import time
 
+import pytest
+
 from backend import signin
 from bot.app import create_app
 from tests.auxil.staff import PASSWORD, a_staff, api_token, log_in
@@ -33,6 +35,7 @@ async def form_attempt(client, username: str, password: str) -> int:  # type: ig
     return response.status
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 async def test_forty_parallel_guesses_get_five_checks(client, store) -> None:  # type: ignore[no-untyped-def]
     await a_staff(store, "disp", "dispatcher")
     statuses = await asyncio.gather(*(token_attempt(client, "disp", f"{WRONG}{i}") for i in range(40)))
@@ -92,6 +95,7 @@ async def test_behind_a_trusted_proxy_each_client_address_has_its_own_cap(  # ty
     assert await token_attempt(proxied, "disp", PASSWORD, other) == 200  # the office next door has not
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 async def test_a_restart_does_not_reset_the_count(aiohttp_client, config, engine, store) -> None:  # type: ignore[no-untyped-def]
     await a_staff(store, "disp", "dispatcher")
     first = await aiohttp_client(create_app(config, engine=engine))
@@ -102,6 +106,7 @@ async def test_a_restart_does_not_reset_the_count(aiohttp_client, config, engine
     assert await token_attempt(restarted, "disp", PASSWORD) == 429
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 async def test_a_cookie_reused_after_logout_is_refused(client, store) -> None:  # type: ignore[no-untyped-def]
     await a_staff(store, "disp", "dispatcher")
     csrf = await log_in(client, "disp")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from sqlalchemy import select, update
 
 from backend.models import AuditEntry, Case, CaseAssist, CaseEvent
@@ -67,6 +68,7 @@ async def read_everything(client, ticket: str, username: str) -> list[str]:  # t
     return seen
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 async def test_a_report_through_the_intake_dialogue_never_reaches_the_accused(assistant, client, store) -> None:  # type: ignore[no-untyped-def]
     for username, role, department in (
         ("zj", "officer", "zhujianju"),
