@@ -55,8 +55,13 @@ async def verify(store: Store, username: str, password: str, address: str, now: 
     now = now or utcnow()
     account, addr = _keys(username, address)
     async with store.unit() as uow:  # committed before the password is looked at
-        tried, since = await sessions.count_attempt(uow.session, account, now, WINDOW)
         tried_here, since_here = await sessions.count_attempt(uow.session, addr, now, WINDOW)
+        if tried_here == 1:  # a new window for this address: a moment to drop the stale counts
+            await sessions.forget_old_attempts(uow.session, now, WINDOW)
+        if tried_here > PER_ADDRESS:  # (an address over its cap adds no rows for the names it sprays)
+            tried, since = 0, now
+        else:
+            tried, since = await sessions.count_attempt(uow.session, account, now, WINDOW)
         row = (
             await uow.session.execute(
                 select(Staff.id, Staff.password_hash).where(Staff.username == username, Staff.active.is_(True))
@@ -86,7 +91,6 @@ async def sign_in(
         return None
     lifetime = LIFETIMES[kind]
     async with store.unit() as uow:
-        await sessions.forget_old_attempts(uow.session, now, WINDOW)
         await sessions.forget_expired(uow.session, now)
         token, csrf = await sessions.start(uow.session, staff_id, kind, address, now, lifetime)
         staff = await uow.session.get(Staff, staff_id)
