@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.periods import period_end
@@ -30,6 +31,7 @@ from . import attachments as attachment_store
 from .auth import Viewer
 from .errors import FieldErrors, Invalid
 from .filing import CaseDraft, FilingResult, Routing, file_case
+from .models import Case
 from .repo import citizens
 from .repo.events import record_told
 
@@ -87,6 +89,7 @@ class Registered:
     channel: str  # the legal channel the matter belongs to (petition: an ordinary 信访 matter)
     advice: dict[str, Any] | None  # where the law sends it, when it is not a petition matter
     urgent: bool
+    first_handler: str | None  # who registered the case (an earlier one's, when this joined it)
 
 
 def _text(body: Mapping[str, Any], key: str, limit: int = 4000) -> str:
@@ -275,13 +278,9 @@ async def register(
     )
     words = engine.segmenter.words(f"{form.facts} {form.request}")
     result = await file_case(session, draft, routing, words, now, today, nlp=engine)
-    if advice and not result.repeat:
+    first_handler: str | None = viewer.username
+    if result.repeat:
+        first_handler = await session.scalar(select(Case.first_handler).where(Case.id == result.case.id))
+    elif advice:
         await record_told(session, result.case.id, channel)
-    return Registered(
-        result,
-        decision.category,
-        result.case.department_id,
-        channel,
-        advice,
-        urgent,
-    )
+    return Registered(result, decision.category, result.case.department_id, channel, advice, urgent, first_handler)

@@ -75,6 +75,7 @@ _COORDINATORS = frozenset(COORDINATORS)  # 信访部门: routes, assigns and sup
 class Outcome:
     case: Case
     told: bool  # a message to the citizen went into the outbox
+    message: str | None = None  # what the citizen should be told (by letter or phone when not `told`)
 
 
 @dataclass
@@ -198,7 +199,7 @@ async def act(
     told = bool(step.tell) and await outbox.notify_citizen(
         session, case.citizen_id, step.tell or "", case.id, step.buttons
     )
-    return Outcome(case, told)
+    return Outcome(case, told, step.tell)
 
 
 # ── the actions ─────────────────────────────────────────────────────────────

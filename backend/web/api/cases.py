@@ -134,10 +134,10 @@ async def register_case(request: web.Request) -> web.Response:
             )
     except registration.FieldErrors as exc:
         return json_response({"error": {"code": "invalid", "message": str(exc), "fields": exc.fields}}, 422)
-    return json_response(registered(done, viewer), 200 if done.result.repeat else 201)
+    return json_response(registered(done), 200 if done.result.repeat else 201)
 
 
-def registered(done: registration.Registered, viewer: Viewer) -> dict[str, Any]:
+def registered(done: registration.Registered) -> dict[str, Any]:
     case = done.result.case
     return {
         "ticket": case.ticket,
@@ -146,7 +146,7 @@ def registered(done: registration.Registered, viewer: Viewer) -> dict[str, Any]:
         "category": done.category,
         "department": case.department_id,
         "channel": done.channel,
-        "first_handler": viewer.username,
+        "first_handler": done.first_handler,
         "accept_due": case.accept_due.isoformat(),
         "needs_triage": case.needs_triage,
         "urgent": done.urgent,

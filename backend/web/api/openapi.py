@@ -104,9 +104,44 @@ OPENAPI: dict[str, Any] = {
                         "to",
                         "page",
                         "per_page",
+                        "assignee",
+                        "sort",
                     )
                 ],
-            )
+            ),
+            "post": _op(
+                "Register a letter (来信), visit (来访) or call (来电); 201, or 200 when it joined the same "
+                "petitioner's open case; 422 with a message per field",
+                body={
+                    "type": "object",
+                    "required": ["source", "facts", "request"],
+                    "properties": {
+                        "source": {"type": "string", "enum": ["letter", "visit", "phone"]},
+                        "name": {"type": "string"},
+                        "phone": {"type": "string"},
+                        "address": {"type": "string"},
+                        "facts": {"type": "string"},
+                        "request": {"type": "string"},
+                        "reason": {"type": "string"},
+                        "summary": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["complaint", "report", "suggestion"]},
+                        "group_size": {"type": "integer", "minimum": 1},
+                        "representatives": {"type": "array", "items": {"type": "string"}, "maxItems": 5},
+                        "received_on": {"type": "string", "format": "date"},
+                        "letter_date": {"type": "string", "format": "date"},
+                        "attachments": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "file_name": {"type": "string"},
+                                    "content": {"type": "string", "format": "byte"},
+                                },
+                            },
+                        },
+                    },
+                },
+            ),
         },
         "/api/v1/cases/{ticket}": {"get": _op("Read one case", params=[_TICKET])},
         "/api/v1/cases/{ticket}/audit": {
@@ -128,11 +163,59 @@ OPENAPI: dict[str, Any] = {
                         "days": {"type": "integer", "maximum": 30},
                         "opinion": {"type": "string", "enum": list(workflow.OPINIONS)},
                         "basis": {"type": "string"},
+                        "staff": {"type": "string", "description": "assign: the 首办责任人's username"},
+                        "leader": {"type": "string", "description": "lead: the 包案领导's username"},
+                        "departments": {"type": "array", "items": {"type": "string"}, "description": "assist"},
+                        "note": {"type": "string"},
+                        "with": {"type": "string", "description": "group: the other case's 受理编号"},
                     },
                 },
             )
         },
         "/api/v1/departments": {"get": _op("Departments cases can be routed to")},
+        "/api/v1/status": {
+            "post": _op(
+                "A case's progress for its citizen (404, the same, for a wrong phone or an unknown number)",
+                secured=False,
+                body={
+                    "type": "object",
+                    "required": ["ticket", "phone"],
+                    "properties": {"ticket": {"type": "string"}, "phone": {"type": "string"}},
+                },
+            )
+        },
+        "/api/v1/reception-days": {"get": _op("Upcoming 领导接访日: date, leader, place, topics", secured=False)},
+        "/api/v1/reports/bulletin": {
+            "get": _op(
+                "督查通报: each department's month, ranked (admin, dispatcher, leader)",
+                params=[{"name": "month", "in": "query", "required": False, "schema": {"type": "string"}}],
+            )
+        },
+        "/api/v1/zero-reports": {
+            "post": _op(
+                "File a department's 零报告 (empty incidents) or its incidents for a day (own department only)",
+                body={
+                    "type": "object",
+                    "required": ["date", "department", "incidents"],
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "department": {"type": "string"},
+                        "incidents": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["summary"],
+                                "properties": {"summary": {"type": "string"}},
+                            },
+                        },
+                    },
+                },
+            ),
+            "get": _op(
+                "Who filed and who is missing on a day (admin, dispatcher, leader)",
+                params=[{"name": "date", "in": "query", "required": False, "schema": {"type": "string"}}],
+            ),
+        },
         "/api/v1/campaigns": {
             "post": _op(
                 "Create an outreach campaign (no topic: every subscriber; no send_at: now)",

@@ -224,6 +224,8 @@ async def case_action(request: web.Request) -> web.Response:
             f"/staff/cases/{ticket}?error={quote('数据库暂时不可用，操作未保存，请稍后重试')}"
         ) from None
     done = "已保存" + ("，并已通知信访人" if outcome.told else "")
+    if not outcome.told and outcome.message and outcome.case.source in registration.SOURCES:
+        done += f"。本件为{registration.SOURCES[outcome.case.source]}，请书面或电话告知信访人：{outcome.message}"
     raise web.HTTPFound(f"/staff/cases/{ticket}?message={quote(done)}")
 
 

@@ -99,3 +99,15 @@ async def test_a_leader_does_not_register_and_strangers_cannot(client, store) ->
     headers = await api_token(client, "boss")
     assert (await client.post("/api/v1/cases", json=LETTER, headers=headers)).status == 403
     assert (await client.post("/api/v1/cases", json=LETTER)).status == 401
+
+
+async def test_the_same_caller_on_the_same_matter_joins_the_open_case(client, store) -> None:  # type: ignore[no-untyped-def]
+    await a_staff(store, "disp", "dispatcher")
+    await a_staff(store, "off", "officer", "chengguanju")
+    first = await (await client.post("/api/v1/cases", json=LETTER, headers=await api_token(client, "disp"))).json()
+    again = await client.post(
+        "/api/v1/cases", json={**LETTER, "source": "phone"}, headers=await api_token(client, "off")
+    )
+    assert again.status == 200
+    joined = await again.json()
+    assert joined["repeat"] is True and joined["ticket"] == first["ticket"] and joined["first_handler"] == "disp"
