@@ -149,7 +149,7 @@ def expected_conclusion(received: date) -> date:
     return period_end(period_end(received, days=ACCEPT_NOTICE_DAYS), days=CONCLUDE_DAYS)
 
 
-def _sealed_routing(nlp: Engine, sealed: Seal, routing: Routing) -> tuple[Routing, str, str]:
+def _sealed_routing(nlp: Engine, sealed: Seal) -> tuple[Routing, str, str]:
     """A report goes to the 纪检监察 body — unless it is the one accused: then to 待分办, for the
     信访部门 to send to the level above. Returns the routing, its department's name and the note."""
     rules = nlp.knowledge.accusations
@@ -179,7 +179,7 @@ async def file_case(
     department_name, sealed_note = "", ""
     keyword_routing = routing
     if sealed.report:
-        routing, department_name, sealed_note = _sealed_routing(nlp, sealed, routing)
+        routing, department_name, sealed_note = _sealed_routing(nlp, sealed)
     if sealed.report or sealed.accused_department_id:
         # who made it is no search word: nobody finds a sealed case by the name or number of its maker
         known = (draft.name, draft.address, draft.phone)
