@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +25,21 @@ _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/msoffice", "Office 文档"),  # doc / xls
 )
 _OFFICE_EXTENSIONS = (".docx", ".xlsx", ".pptx", ".doc", ".xls", ".ppt", ".wps")
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"*:<>?|;\\/]')
+DEFAULT_NAME = "附件"
+
+
+def safe_file_name(name: str | None) -> str:
+    """A name that is only a name: no directories (「../../etc/passwd」 → 「passwd」), no control
+    characters, quotes or separators, no leading dots, at most 120 characters."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_IN_NAME.sub("_", name).strip(" ._")
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[: 119 - len(ext)]}.{ext}" if dot and len(ext) <= 10 else name[:120]
+    return name or DEFAULT_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +73,7 @@ async def store(
     attachment = Attachment(
         citizen_id=citizen_id,
         kind=kind,
-        file_name=(file_name or "附件")[:256],
+        file_name=safe_file_name(file_name),
         mime_type=checked.mime_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

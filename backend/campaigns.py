@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge import Knowledge, payloads
 
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, FieldErrors, Invalid, NotFound
 from .models import Campaign, Citizen, Delivery, QuizAnswer, Subscription, utcnow
 
 TOPICS = {"daily_article": "条例每日一条", "quiz": "知识问答", "policy": "政策解读", "guide": "办事指南"}
@@ -67,37 +67,49 @@ async def topics_of(session: AsyncSession, citizen_id: int) -> set[str]:
 async def create(
     session: AsyncSession,
     *,
-    title: str,
-    text: str,
+    title: object,
+    text: object,
     created_by: str,
-    topic: str | None = None,
+    topic: object = None,
     send_at: datetime | None = None,
-    buttons: list[Any] | None = None,
-    quiz: dict[str, Any] | None = None,
+    buttons: object = None,
+    quiz: object = None,
     draft: bool = False,
 ) -> Campaign:
-    title, text = title.strip(), text.strip()
-    if not title or len(title) > 120:
-        raise Invalid("标题应为 1–120 个字")
-    if not text and not quiz:
-        raise Invalid("内容不能为空")
+    """A campaign from checked input: FieldErrors names every field that is wrong (wrong type
+    included — the API hands in whatever JSON it was sent)."""
+    errors: dict[str, str] = {}
+    if not isinstance(title, str) or not title.strip() or len(title.strip()) > 120:
+        errors["title"] = "title（标题）应为 1–120 个字的文字"
+    if text is not None and not isinstance(text, str):
+        errors["text"] = "text（内容）应为文字"
+    text = text.strip() if isinstance(text, str) else ""
     if len(text) > 3500:
-        raise Invalid("内容太长（最多 3500 字）")
-    if topic is not None and topic not in TOPICS:
-        raise Invalid(f"主题应为：{', '.join(TOPICS)}")
-    if quiz:
-        options = quiz.get("options")
-        if not quiz.get("question") or not isinstance(options, list) or not 2 <= len(options) <= 4:
-            raise Invalid("问答需要 question 和 2–4 个 options")
-        if not isinstance(quiz.get("answer"), int) or not 0 <= quiz["answer"] < len(options):
-            raise Invalid("answer 应为正确选项的序号（从 0 起）")
+        errors["text"] = "text（内容）太长（最多 3500 字）"
+    if topic is not None and (not isinstance(topic, str) or topic not in TOPICS):
+        errors["topic"] = f"topic（主题）应为：{', '.join(TOPICS)}"
+    checked_quiz = None
+    if quiz not in (None, {}):
+        try:
+            checked_quiz = _check_quiz(quiz)
+        except Invalid as exc:
+            errors["quiz"] = str(exc)
+    if not text and not checked_quiz and "text" not in errors:
+        errors["text"] = "text（内容）不能为空"
+    try:
+        checked_buttons = _check_buttons(buttons)
+    except Invalid as exc:
+        errors["buttons"] = str(exc)
+    if errors:
+        raise FieldErrors(errors)
+    assert isinstance(title, str)
     campaign = Campaign(
-        title=title,
+        title=title.strip(),
         text=text,
         topic=topic,
-        kind="quiz" if quiz else "message",
-        buttons=_check_buttons(buttons or []),
-        quiz=quiz or {},
+        kind="quiz" if checked_quiz else "message",
+        buttons=checked_buttons,
+        quiz=checked_quiz or {},
         send_at=send_at or utcnow(),
         status="draft" if draft else "scheduled",
         created_by=created_by,
@@ -109,17 +121,52 @@ async def create(
     return campaign
 
 
-def _check_buttons(buttons: list[Any]) -> list[Any]:
+def _check_quiz(quiz: object) -> dict[str, Any]:
+    """{question, options (2–4), answer (index), explain?, article?} with the right types."""
+    if not isinstance(quiz, dict):
+        raise Invalid('quiz（问答）应为 {"question", "options", "answer"} 对象')
+    question, options, answer = quiz.get("question"), quiz.get("options"), quiz.get("answer")
+    if not isinstance(question, str) or not question.strip():
+        raise Invalid("quiz.question 应为非空文字")
+    if (
+        not isinstance(options, list)
+        or not 2 <= len(options) <= 4
+        or not all(isinstance(o, str) and o.strip() for o in options)
+    ):
+        raise Invalid("quiz.options 应为 2–4 个非空文字选项")
+    if not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer < len(options):
+        raise Invalid("quiz.answer 应为正确选项的序号（从 0 起的整数）")
+    explain, article = quiz.get("explain", ""), quiz.get("article")
+    if not isinstance(explain, str):
+        raise Invalid("quiz.explain 应为文字")
+    if article is not None and (not isinstance(article, int) or isinstance(article, bool) or not 0 < article < 100):
+        raise Invalid("quiz.article 应为条例的条号（正整数）")
+    checked: dict[str, Any] = {
+        "question": question.strip()[:300],
+        "options": [o.strip()[:100] for o in options],
+        "answer": answer,
+        "explain": explain.strip()[:1000],
+    }
+    if article is not None:
+        checked["article"] = article
+    return checked
+
+
+def _check_buttons(buttons: object) -> list[Any]:
+    if buttons is None:
+        return []
+    if not isinstance(buttons, list):
+        raise Invalid('buttons（按钮）应为列表：[{"label": "…", "url": "https://…"}]')
     rows = []
     for row in buttons:
         row = row if isinstance(row, list) else [row]
         checked = []
         for button in row:
             if not isinstance(button, dict) or not isinstance(button.get("label"), str):
-                raise Invalid('按钮格式：[{"label": "…", "url": "https://…"}]')
+                raise Invalid('buttons（按钮）格式：[{"label": "…", "url": "https://…"}]')
             url = button.get("url")
             if not isinstance(url, str) or not url.startswith(("https://", "http://", "tg://")):
-                raise Invalid("按钮需要一个链接（url）")
+                raise Invalid("buttons（按钮）需要一个链接（url）")
             checked.append({"label": button["label"][:40], "url": url[:500]})
         rows.append(checked)
     return rows

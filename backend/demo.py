@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select, update
 
 from knowledge.periods import period_end
+from nlp import Engine
 
 from .filing import CONCLUDE_DAYS, REVIEW_REQUEST_DAYS, CaseDraft, Routing, file_case
 from .models import Case, CaseEvent, CaseStatus, Citizen, ReferenceReply
@@ -100,7 +101,15 @@ def message_time(text: str, tz: ZoneInfo) -> datetime | None:
 
 
 async def load_demo(
-    store: Store, route: Router, words: Words, data: Path, limit: int, tz: ZoneInfo, past: Path | None = None
+    store: Store,
+    route: Router,
+    words: Words,
+    data: Path,
+    limit: int,
+    tz: ZoneInfo,
+    past: Path | None = None,
+    *,
+    nlp: Engine,
 ) -> DemoResult:
     result = DemoResult()
     past = past or data / PAST
@@ -136,7 +145,7 @@ async def load_demo(
         async with store.unit() as uow:
             for r, day in answered[i : i + BATCH]:
                 when = datetime.combine(day, time(9), tz)
-                case_id = await _file(uow.session, route, words, f"past-{r['id']}", r, when, day)
+                case_id = await _file(uow.session, nlp, route, words, f"past-{r['id']}", r, when, day)
                 if case_id is None:
                     result.skipped += 1
                     continue
@@ -150,7 +159,7 @@ async def load_demo(
             async with store.unit() as uow:
                 for r, when in dated[i : i + BATCH]:
                     day = when.astimezone(tz).date()
-                    case_id = await _file(uow.session, route, words, f"msg-{r['id']}", r, when, day)
+                    case_id = await _file(uow.session, nlp, route, words, f"msg-{r['id']}", r, when, day)
                     if case_id is None:
                         result.skipped += 1
                         continue
@@ -159,7 +168,9 @@ async def load_demo(
     return result
 
 
-async def _file(session, route: Router, words: Words, key: str, row: dict, when: datetime, day: date) -> int | None:  # type: ignore[no-untyped-def]
+async def _file(
+    session, nlp: Engine, route: Router, words: Words, key: str, row: dict, when: datetime, day: date
+) -> int | None:  # type: ignore[no-untyped-def]
     """File the row as a case of its own citizen, on its own date; None when already loaded."""
     if await session.scalar(select(Citizen.id).where(Citizen.channel == "demo", Citizen.external_id == key)):
         return None
@@ -177,7 +188,7 @@ async def _file(session, route: Router, words: Words, key: str, row: dict, when:
         summary=title[:60],
         source="demo",
     )
-    filed = await file_case(session, draft, route(detail, title), words(f"{title} {detail}"[:1200]), when, day)
+    filed = await file_case(session, draft, route(detail, title), words(f"{title} {detail}"[:1200]), when, day, nlp=nlp)
     return filed.case.id
 
 

@@ -23,5 +23,13 @@ class Invalid(StoreError):
     """The request is malformed or breaks a rule (e.g. an extension over 30 days)."""
 
 
+class FieldErrors(Invalid):
+    """The input has mistakes: one message per field (the API answers 422 with them all)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("；".join(fields.values()))
+        self.fields = fields
+
+
 class Forbidden(StoreError):
     """The staff member's role does not allow this action."""

@@ -1,5 +1,9 @@
 """The 台账 (case ledger) as CSV or XLSX, with the filters applied and identities masked where
-the viewer may not see them (条例第三十条)."""
+the viewer may not see them (条例第三十条).
+
+Every cell is text a citizen may have typed, so none may become a formula when a spreadsheet
+opens the file: a cell beginning with = + - @ (or a tab or carriage return, which some
+spreadsheets skip before reading one) gets a leading apostrophe, in CSV and XLSX alike."""
 
 from __future__ import annotations
 
@@ -51,7 +55,7 @@ def ledger_row(case: Case, viewer: Viewer, tz) -> list[str]:  # type: ignore[no-
         {"complaint": "投诉请求", "report": "检举控告", "suggestion": "建议意见"}.get(case.kind, case.kind),
         case.name if identity else HIDDEN,
         (mask_phone(case.phone) if case.phone else "") if identity else HIDDEN,
-        case.address if identity else HIDDEN,
+        viewer.redact(case, case.address) if identity else HIDDEN,
         viewer.redact(case, case.summary),
         viewer.redact(case, case.request),
         _d(case.accept_due),
@@ -80,11 +84,19 @@ async def ledger(session: AsyncSession, viewer: Viewer, f: CaseFilter, today: da
     return rows
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def neutralised(value: str) -> str:
+    """The cell's text, never a formula (OWASP «CSV injection»): a leading apostrophe."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def to_csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerows([neutralised(cell) for cell in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
@@ -96,7 +108,11 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([neutralised(cell) for cell in row])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.data_type == "f":  # openpyxl reads a leading = as a formula: never from our data
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     for column, width in zip(
         "ABCDEFGHIJKLMNOPQ", (18, 17, 10, 14, 22, 10, 10, 14, 24, 40, 30, 12, 12, 12, 10, 8, 6), strict=True

@@ -3,6 +3,12 @@
 The dialogue (or any other intake) hands over a `CaseDraft` with the routing decision and the
 words of the complaint already computed by nlp/; everything here happens in the caller's
 transaction, so a failure files nothing and the draft stays where it was.
+
+Every intake — the chat's 我要反映问题, filing after steering, staff registering a letter, visit
+or call — comes through `file_case`, and so through `seal`: a message that reports misconduct of
+an official (检举控告) becomes a report, whatever the intake called it; it goes to the 纪检监察
+body (never to the department it accuses), and the department it accuses is recorded so that
+nobody there ever sees who made it (条例第三十条).
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.periods import period_end
+from nlp import Engine
 from nlp.dedup import REPEAT_JACCARD, bands, jaccard, simhash
+from nlp.pii import redact_identity
 
 from .models import Attachment, Case, CaseEvent, CaseStatus
 from .repo import cases as case_repo
@@ -26,6 +34,12 @@ CONCLUDE_DAYS = 60  # 条例第三十四条
 MAX_EXTENSION_DAYS = 30  # 条例第三十四条
 REVIEW_REQUEST_DAYS = 30  # 条例第三十五条、第三十六条
 REVIEW_ANSWER_DAYS = 30
+DISCIPLINE = "discipline_report"  # the steering channel of 检举控告
+
+# ── 审计记录中的说明 ───────────────────────────────────────────────────────────
+SEALED_NOTE = "检举控告：转纪检监察机关办理，举报人身份依条例第三十条保密，不透露、不转给被检举的人员或单位"
+SEALED_TRIAGE_NOTE = "检举控告所反映的正是纪检监察机关：由信访部门按管理权限转上一级纪检监察机关，举报人身份保密"
+# ─────────────────────────────────────────────────────────────────────────────
 
 
 @dataclass
@@ -75,6 +89,41 @@ class FiledCase:
     department_id: str | None
     needs_triage: bool
     routing_keywords: list[str]
+    kind: str = "complaint"
+    department_name: str = ""  # of department_id, when the filing decided it (a report's 纪检监察 body)
+
+
+@dataclass(frozen=True, slots=True)
+class Seal:
+    """What 条例第三十条 makes of a draft: a report or not, whom it accuses, where it must go."""
+
+    report: bool
+    accused_department_id: str | None
+    why: tuple[str, ...] = ()  # the words that decided it (for the audit trail)
+
+
+def seal(nlp: Engine, draft: CaseDraft) -> Seal:
+    """Decide from the text itself whether the draft is a report (检举控告) and whom it accuses.
+
+    A report: the intake already said so (the citizen was steered to the discipline door and
+    filed anyway, or staff marked it), the steering verdict is 检举控告, or the text lays an act
+    of misconduct at an official's door (nlp/accused.py). Only ever upgrades: a report stays one.
+    """
+    text = "\n".join(x for x in (draft.summary, draft.facts, draft.request, draft.reason) if x)
+    accusation = nlp.accusation(text)
+    verdict = nlp.steer(text)
+    why: list[str] = []
+    if draft.kind == "report":
+        why.append("登记为检举控告")
+    if verdict.channel == DISCIPLINE:
+        why += [h.label for h in verdict.cues]
+    if accusation is not None and accusation.is_report:
+        why += [
+            *(f"{accusation.official or ''}{w}" for w in accusation.misconduct),
+            *(["举报"] if accusation.reported else []),
+        ]
+    accused = (accusation.department_id if accusation else None) or draft.accused_department_id
+    return Seal(bool(why), accused, tuple(dict.fromkeys(why)))
 
 
 @dataclass
@@ -100,8 +149,25 @@ def expected_conclusion(received: date) -> date:
     return period_end(period_end(received, days=ACCEPT_NOTICE_DAYS), days=CONCLUDE_DAYS)
 
 
+def _sealed_routing(nlp: Engine, sealed: Seal) -> tuple[Routing, str, str]:
+    """A report goes to the 纪检监察 body — unless it is the one accused: then to 待分办, for the
+    信访部门 to send to the level above. Returns the routing, its department's name and the note."""
+    rules = nlp.knowledge.accusations
+    discipline = nlp.knowledge.taxonomy.departments[rules.discipline_department]
+    if sealed.accused_department_id == discipline.id:
+        return Routing(None, None, 1.0, [], True), "", SEALED_TRIAGE_NOTE
+    return Routing(discipline.category, discipline.id, 1.0, [], False), discipline.name, SEALED_NOTE
+
+
 async def file_case(
-    session: AsyncSession, draft: CaseDraft, routing: Routing, words: list[str], now: datetime, today: date
+    session: AsyncSession,
+    draft: CaseDraft,
+    routing: Routing,
+    words: list[str],
+    now: datetime,
+    today: date,
+    *,
+    nlp: Engine,
 ) -> FilingResult:
     """One small read, then one short burst of writes (Core statements: this is the hot path).
 
@@ -109,10 +175,25 @@ async def file_case(
     insert the case and its audit events. Linking 相似件 from other citizens is left to
     `backend.similar.link_pending`, run by a background worker: the citizen need not wait for it.
     """
+    sealed = seal(nlp, draft)
+    department_name, sealed_note = "", ""
+    keyword_routing = routing
+    if sealed.report:
+        routing, department_name, sealed_note = _sealed_routing(nlp, sealed)
+    if sealed.report or sealed.accused_department_id:
+        # who made it is no search word: nobody finds a sealed case by the name or number of its maker
+        known = (draft.name, draft.address, draft.phone)
+        words = nlp.segmenter.words(" ".join(redact_identity(t, known) for t in (draft.facts, draft.request)))
     fingerprint = simhash(words)
     word_set = frozenset(words)
     b = bands(fingerprint)
-    own = await case_repo.open_cases_for_repeat(session, draft.citizen_id)
+    own = [
+        c
+        # a report (or a complaint about a department) joins only an open case sealed the same way,
+        # never an ordinary one whose readers may include the accused
+        for c in await case_repo.open_cases_for_repeat(session, draft.citizen_id)
+        if (c.kind == "report") == sealed.report and c.accused_department_id == sealed.accused_department_id
+    ]
     # 重复信访: the same citizen telling the same open matter again joins the existing case
     repeat = max(((jaccard(word_set, words_of(c.id, c.search_text)), c) for c in own), default=None, key=lambda p: p[0])
     if repeat is not None and repeat[0] >= REPEAT_JACCARD:
@@ -137,6 +218,7 @@ async def file_case(
             existing.department_id,
             existing.needs_triage,
             list(existing.routing_keywords or []),
+            existing.kind,
         )
         return FilingResult(filed, True, score)
 
@@ -148,7 +230,7 @@ async def file_case(
         "citizen_id": draft.citizen_id,
         "channel": draft.channel,
         "chat_id": draft.chat_id,
-        "kind": draft.kind,
+        "kind": "report" if sealed.report else draft.kind,
         "status": CaseStatus.REGISTERED.value,
         "summary": (draft.summary or draft.facts)[:120],
         "name": draft.name,
@@ -167,13 +249,14 @@ async def file_case(
         "needs_triage": routing.needs_triage,
         "steer_channel": draft.steer_channel,
         "urgent": draft.urgent,
-        "accused_department_id": draft.accused_department_id,
+        "accused_department_id": sealed.accused_department_id,
         "received_at": draft.received_at or now,
         "accept_due": accept_due,
         "source": draft.source,
         "letter_date": draft.letter_date,
         "first_handler": draft.first_handler,
-        "assignee": draft.first_handler,  # responsible until someone is assigned
+        # responsible until someone is assigned — but a report is the 纪检监察 body's to assign
+        "assignee": None if sealed.report else draft.first_handler,
         "assisting": [],
         "reopen_count": 0,
         "extension_days": 0,
@@ -204,7 +287,18 @@ async def file_case(
             "data": {"channel": draft.channel, "source": draft.source},
         }
     ]
-    if routing.needs_triage:
+    if sealed.report:
+        data = {**routing_data, "accused": sealed.accused_department_id, "cues": list(sealed.why)}
+        data["keyword_department"] = keyword_routing.department_id
+        trail.append(
+            {
+                "kind": "triage" if routing.needs_triage else "routed",
+                "actor": "system",
+                "note": sealed_note,
+                "data": data,
+            }
+        )
+    elif routing.needs_triage:
         trail.append(
             {"kind": "triage", "actor": "system", "note": "自动分派把握不足，转人工分派", "data": routing_data}
         )
@@ -222,6 +316,8 @@ async def file_case(
         department_id,
         routing.needs_triage,
         list(routing.keywords),
+        row["kind"],
+        department_name,
     )
     return FilingResult(filed, False)
 

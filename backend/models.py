@@ -415,6 +415,50 @@ class Staff(Base):
     last_login_at: Mapped[datetime | None]
 
 
+class StaffSession(Base):
+    """A signed-in browser or an API token, kept server-side: logout, a password or role change
+    deletes the rows and the old cookie or token is refused at once. Only a hash of the token
+    is stored, so a copy of the database signs no one in."""
+
+    __tablename__ = "staff_sessions"
+    __table_args__ = (Index("ix_staff_sessions_staff", "staff_id"), Index("ix_staff_sessions_expires", "expires_at"))
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token, hex
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # session (cookie) / api (bearer token)
+    csrf: Mapped[str] = mapped_column(String(64), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class LoginThrottle(Base):
+    """Sign-in attempts per account ("user:<name>") and per address ("addr:<ip>") in the current
+    window. Counted before the password is checked, in the database: parallel guesses and a
+    restart do not get around it."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditEntry(Base):
+    """Who saw a case's personal data, when and how (条例第三十条). Kept apart from the case's
+    timeline, which records what was done; shown on demand to those allowed to see it."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_case", "case_id", "id"), Index("ix_audit_log_actor_at", "actor", "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # "staff:<username>"
+    action: Mapped[str] = mapped_column(String(32))  # case_page / api_case / export / attachment / …
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class RoutingCorrection(Base):
     """Staff moved a case to another category/department: a labelled example for the keyword table."""
 

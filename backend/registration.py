@@ -28,7 +28,7 @@ from nlp.route import accused_department
 
 from . import attachments as attachment_store
 from .auth import Viewer
-from .errors import Invalid
+from .errors import FieldErrors, Invalid
 from .filing import CaseDraft, FilingResult, Routing, file_case
 from .models import Case
 from .repo import citizens
@@ -58,14 +58,6 @@ KINDS = ("complaint", "report", "suggestion")
 MAX_REPRESENTATIVES = 5  # 条例第二十条
 MAX_FILES = attachment_store.MAX_FILES_PER_CASE
 OFFLINE = "offline"  # the citizens' channel for people who wrote, came or called: nothing is sent to it
-
-
-class FieldErrors(Invalid):
-    """The form has mistakes: one message per field."""
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("；".join(fields.values()))
-        self.fields = fields
 
 
 @dataclass
@@ -284,7 +276,7 @@ async def register(
         decision.category, decision.department_id, decision.confidence, list(decision.keywords), decision.needs_triage
     )
     words = engine.segmenter.words(f"{form.facts} {form.request}")
-    result = await file_case(session, draft, routing, words, now, today)
+    result = await file_case(session, draft, routing, words, now, today, nlp=engine)
     first_handler: str | None = viewer.username
     if result.repeat:
         first_handler = await session.scalar(select(Case.first_handler).where(Case.id == result.case.id))

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nlp.pii import mask_pii
+from nlp.pii import mask_pii, redact_identity
 
 from . import outbox
 from .models import OPEN_STATUSES, Case, StaffNotice
@@ -31,7 +31,12 @@ OVERDUE_WINDOW = timedelta(days=3)  # only cases that became overdue lately: not
 
 
 def _line(case: Case) -> str:
-    summary = REPORT if case.kind == "report" else mask_pii(case.summary)[:40]
+    if case.kind == "report":
+        summary = REPORT
+    elif case.accused_department_id:  # the staff chat may include the accused department's staff
+        summary = redact_identity(case.summary, (case.name, case.address, case.phone))[:40]
+    else:
+        summary = mask_pii(case.summary)[:40]
     return LINE.format(ticket=case.ticket, urgent=URGENT if case.urgent else "", summary=summary)
 
 

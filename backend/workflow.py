@@ -229,6 +229,8 @@ async def _route(step: Step) -> None:
     department = await step.session.get(Department, _required(step.params, "department", "请选择部门"))
     if department is None or not department.active:
         raise Invalid("没有这个部门")
+    # 条例第三十条: a report never goes to the department it accuses, whoever routes it
+    _not_to_the_accused(case, department.id)
     await _record_correction(step.session, case, department, step.viewer)
     step.data.update(from_department=case.department_id, department=department.id, category=department.category)
     case.department_id, case.category, case.needs_triage = department.id, department.category, False
@@ -342,6 +344,7 @@ async def _assign(step: Step) -> None:
     staff = await staff_repo.active_by_username(step.session, username)
     if staff.role == StaffRole.LEADER:
         raise Invalid("包案领导请用「包案」指定")
+    _not_to_the_accused(step.case, staff.department_id)
     step.data.update(staff=staff.username, previous=step.case.assignee)
     step.case.assignee = staff.username
 
@@ -365,6 +368,7 @@ async def _assist(step: Step) -> None:
         department = await step.session.get(Department, department_id)
         if department is None or not department.active:
             raise Invalid(f"没有这个部门：{department_id}")
+        _not_to_the_accused(step.case, department.id)
         if department.id != step.case.department_id:
             departments.append(department.id)
     await case_repo.set_assisting(step.session, step.case, departments)
@@ -456,6 +460,13 @@ async def _record_correction(session: AsyncSession, case: Case, department: Depa
             staff=viewer.username,
         )
     )
+
+
+def _not_to_the_accused(case: Case, department_id: str | None) -> None:
+    """条例第三十条: a report never goes to the department it accuses — not to handle, not to
+    assist, not to anyone of its staff — whoever routes it."""
+    if case.kind == "report" and department_id is not None and department_id == case.accused_department_id:
+        raise Forbidden("检举控告不得转给被检举的单位或其工作人员（条例第三十条），请转纪检监察机关或其上级机关")
 
 
 def _text(params: dict[str, Any], key: str) -> str:

@@ -87,7 +87,7 @@ async def run(db_url: str, engine: Engine, texts: list[str], concurrency: int) -
 
     async def ours(prepared: tuple[CaseDraft, Routing, list[str]]) -> None:
         async with gate, store.unit() as uow:
-            await file_case(uow.session, *prepared, NOW, TODAY)
+            await file_case(uow.session, *prepared, NOW, TODAY, nlp=engine)
 
     async def with_nlp(i: int, text: str) -> None:
         await ours(prepare(i, text))

@@ -91,6 +91,7 @@ def build_staff_context(config: Config, engine: Engine, store: Store) -> staff_w
         words=engine.segmenter.words,
         channel_names={c.id: c.name for c in engine.knowledge.channels.values()},
         secure_cookies=config.secure_cookies,
+        trusted_proxies=config.trusted_proxy_networks(),
         knowledge=engine.knowledge,
         topic_words=topic_vocabulary(engine),
         engine=engine,

@@ -247,7 +247,14 @@ def demo_load(args: argparse.Namespace, config: Config) -> int:
             store = Store(db)
             await store.sync_departments(department_rows(engine))
             result = await load_demo(
-                store, route, engine.segmenter.words, data, args.limit, ZoneInfo(config.timezone), past=args.file
+                store,
+                route,
+                engine.segmenter.words,
+                data,
+                args.limit,
+                ZoneInfo(config.timezone),
+                past=args.file,
+                nlp=engine,
             )
             print(
                 f"已从 {data} 导入：参考答复 {result.references} 条；"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, field_validator
@@ -48,6 +49,9 @@ class Config(BaseSettings):
     # a Telegram chat (group) of petition staff: new, urgent and overdue cases are announced there
     staff_chat_id: str | None = Field(None, validation_alias=AliasChoices("XINFANG_STAFF_CHAT_ID", "staff_chat_id"))
     secure_cookies: bool = Field(False, validation_alias=AliasChoices("XINFANG_SECURE_COOKIES", "secure_cookies"))
+    # reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and
+    # X-Forwarded-Proto headers are believed; nobody else's are
+    trusted_proxies: str = Field("", validation_alias=AliasChoices("XINFANG_TRUSTED_PROXIES", "trusted_proxies"))
     migrate_on_start: bool = True
     run_workers: bool = True  # outbox / campaign delivery loops in this process
 
@@ -55,6 +59,12 @@ class Config(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        try:
+            return tuple(ip_network(p.strip(), strict=False) for p in self.trusted_proxies.split(",") if p.strip())
+        except ValueError as exc:
+            raise ValueError(f"XINFANG_TRUSTED_PROXIES 中有无效的地址：{exc}") from None
 
     @property
     def web_url(self) -> str:

@@ -63,7 +63,8 @@ def json_error(status: int, message: str, code: str | None = None, **extra: Any)
 def _domain_error(exc: Exception) -> web.Response | None:
     for kind, status, message in _DOMAIN_STATUS:
         if isinstance(exc, kind):
-            return json_error(status, message or str(exc))
+            fields = getattr(exc, "fields", None)
+            return json_error(status, message or str(exc), **({"fields": fields} if fields else {}))
     return None
 
 

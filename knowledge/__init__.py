@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from .accusations import AccusationRules, load_accusations
 from .channels import Channel, load_channels
 from .choices import ChoiceVocabulary, Meaning, load_choices
 from .colloquial import Colloquial, load_colloquial
@@ -22,6 +23,7 @@ from .remedies import Remedies, load_remedies
 
 __all__ = [
     "REGULATION",
+    "AccusationRules",
     "Article",
     "Category",
     "Channel",
@@ -53,6 +55,7 @@ class Knowledge:
     outreach: Outreach
     remedies: Remedies
     choices: ChoiceVocabulary
+    accusations: AccusationRules
     colloquial: Colloquial = field(default_factory=load_colloquial)
 
     @property
@@ -67,13 +70,15 @@ class Knowledge:
 def load_knowledge() -> Knowledge:
     """Load and validate every data file; raises KnowledgeError naming the file and line."""
     laws = load_laws()
+    taxonomy = load_taxonomy()
     return Knowledge(
         laws=laws,
         faq=load_faq(laws),
         lexicon=load_lexicon(),
-        taxonomy=load_taxonomy(),
+        taxonomy=taxonomy,
         channels=load_channels(laws),
         outreach=load_outreach(laws[REGULATION]),
         remedies=load_remedies(laws),
         choices=load_choices(),
+        accusations=load_accusations(taxonomy),
     )

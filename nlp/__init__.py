@@ -14,6 +14,7 @@ from pathlib import Path
 
 from knowledge import Knowledge
 
+from .accused import Accusation, AccusedFinder
 from .intent import Intent, IntentGuess, guess_intent, ticket_in
 from .normalize import has_meaning, normalize, truncate
 from .remedies import Assessment, Deadline, assess
@@ -24,6 +25,7 @@ from .steer import Steerer, Verdict
 from .urgent import Urgency, detect_urgency
 
 __all__ = [
+    "Accusation",
     "Assessment",
     "Deadline",
     "Engine",
@@ -47,6 +49,7 @@ class Engine:
     retriever: Retriever
     router: KeywordRouter
     steerer: Steerer
+    accused: AccusedFinder
 
     @classmethod
     def build(cls, knowledge: Knowledge, cache_dir: Path | None = None) -> Engine:
@@ -60,6 +63,7 @@ class Engine:
             Retriever(knowledge, segmenter),
             KeywordRouter(knowledge.taxonomy, segmenter),
             Steerer(knowledge.channels),
+            AccusedFinder(knowledge.taxonomy, knowledge.accusations),
         )
 
     def ask(self, question: str) -> Retrieval:
@@ -81,6 +85,10 @@ class Engine:
         """The remedies of the doors steering finds for the text (POST /api/v1/triage, bench.deadlines)."""
         verdict = self.steer(text)
         return self.remedies(text, (verdict.channel, *verdict.also), today)
+
+    def accusation(self, text: str) -> Accusation | None:
+        """Whom the text accuses (an official, a department) and whether it is a report (条例第三十条)."""
+        return self.accused.find(text)
 
     def urgency(self, text: str) -> Urgency:
         return detect_urgency(text)

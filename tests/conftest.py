@@ -14,15 +14,15 @@ from backend.store import Store
 from bot.app import build_assistant, create_app, department_rows
 from bot.config import Config
 from handlers import Assistant
-from knowledge import load_knowledge
 from nlp import Engine
 from tests.auxil import postgres
 from tests.auxil.bot_api import TOKEN, BotApiStandIn
+from tests.auxil.nlp import shared_engine
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    return Engine.build(load_knowledge(), tmp_path_factory.mktemp("jieba"))
+def engine() -> Engine:
+    return shared_engine()
 
 
 @pytest.fixture(scope="session")

@@ -53,13 +53,15 @@ async def get(session: AsyncSession, alert_id: str) -> UrgentAlert:
     return alert
 
 
-async def contacts(session: AsyncSession, citizen_ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
-    """How to reach each person: (name, phone, ticket) of their latest case that left a phone."""
+async def contacts(
+    session: AsyncSession, citizen_ids: Sequence[int], reports: bool = False
+) -> dict[int, tuple[str, str, str]]:
+    """How to reach each person: (name, phone, ticket) of their latest case that left a phone —
+    not taken from a report (检举控告) unless `reports` (the reader may see who made them)."""
     if not citizen_ids:
         return {}
-    rows = await session.execute(
-        select(Case.citizen_id, Case.name, Case.phone, Case.ticket)
-        .where(Case.citizen_id.in_(set(citizen_ids)), Case.phone.is_not(None))
-        .order_by(Case.id)
+    query = select(Case.citizen_id, Case.name, Case.phone, Case.ticket).where(
+        Case.citizen_id.in_(set(citizen_ids)), Case.phone.is_not(None)
     )
+    rows = await session.execute((query if reports else query.where(Case.kind != "report")).order_by(Case.id))
     return {r.citizen_id: (r.name, r.phone, r.ticket) for r in rows}  # the latest wins

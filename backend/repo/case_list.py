@@ -124,6 +124,17 @@ async def officer_extra(session: AsyncSession, viewer: Viewer, limit: int = 2000
     return sorted(ids)[:limit]
 
 
+def identity_shown(viewer: Viewer) -> list[Any]:
+    """Viewer.sees_identity as conditions: no case that accuses the viewer's department, and no
+    report unless the viewer may see who made reports (administrators, the 纪检监察 body)."""
+    shown: list[Any] = []
+    if viewer.department_id is not None:
+        shown.append(or_(Case.accused_department_id.is_(None), Case.accused_department_id != viewer.department_id))
+    if not (viewer.is_admin or viewer.handles_reports):
+        shown.append(Case.kind != "report")
+    return shown
+
+
 def _conditions(f: CaseFilter, today: date, dialect: str, viewer: Viewer | None = None) -> list[Any]:
     where: list[Any] = []
     if f.queue == "triage":
@@ -169,13 +180,7 @@ def _search(f: CaseFilter, dialect: str, viewer: Viewer | None) -> list[Any]:
         prefix = text.upper() if "-" in text[:3] else f"XF-{text[2:]}"
         return [Case.ticket.like(f"{prefix}%")]
     # a name or a phone points at a person: not where 条例第三十条 hides who they are from this viewer
-    shielded = []
-    if viewer is not None and not viewer.sees_all_cases:
-        mine = viewer.department_id or "\0"
-        shielded = [
-            Case.kind != "report",
-            or_(Case.accused_department_id.is_(None), Case.accused_department_id != mine),
-        ]
+    shielded = identity_shown(viewer) if viewer is not None else []
     if _DIGITS.match(text):
         match = [Case.phone_tail == text[-4:]]
         if len(text) > 4:

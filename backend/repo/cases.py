@@ -49,6 +49,8 @@ async def open_cases_for_repeat(session: AsyncSession, citizen_id: int) -> list[
         Case.needs_triage,
         Case.routing_keywords,
         Case.search_text,
+        Case.kind,
+        Case.accused_department_id,
     ).where(Case.citizen_id == citizen_id, Case.status.in_([s.value for s in OPEN_STATUSES]))
     return list(await session.execute(query))
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..models import Case, CaseEvent, utcnow
@@ -31,7 +29,6 @@ EVENT_LABELS = {
     "satisfaction": "满意度评价",
     "told": "已告知（引导至其他途径）",
     "urgent": "标记为紧急",
-    "viewed_pii": "查看个人信息",
     "attachment": "补充材料",
     "staff_assigned": "指定首办责任人",
     "led": "领导包案",
@@ -63,16 +60,3 @@ async def record_told(session: AsyncSession, case_id: int, channel: str) -> None
         )
     )
     await session.flush()
-
-
-async def record_pii_views(session: AsyncSession, case_ids: Sequence[int], actor: str, what: str) -> None:
-    """Every view of personal data is an audit event (条例第三十条 protects the complainant)."""
-    if case_ids:
-        at = utcnow()
-        await session.execute(
-            insert(CaseEvent),
-            [
-                {"case_id": i, "actor": actor, "kind": "viewed_pii", "note": what, "data": {}, "at": at}
-                for i in case_ids
-            ],
-        )

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..auth import check_password, hash_password, password_problem
+from ..auth import hash_password_off_loop, password_problem
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Department, Staff, StaffRole, utcnow
+from ..models import Department, Staff, StaffRole
+from . import sessions
 
 
 async def create(
@@ -39,25 +40,16 @@ async def create(
         display_name=display_name or username,
         role=role,
         department_id=department_id,
-        password_hash=hash_password(password),
+        password_hash=await hash_password_off_loop(password),
     )
     session.add(staff)
     await session.flush()
     return staff
 
 
-async def authenticate(session: AsyncSession, username: str, password: str) -> Staff | None:
-    staff = await session.scalar(select(Staff).where(Staff.username == username, Staff.active))
-    if not check_password(staff.password_hash if staff else None, password):
-        return None
-    assert staff is not None
-    staff.last_login_at = utcnow()
-    return staff
-
-
-async def get_active(session: AsyncSession, staff_id: int, token_version: int) -> Staff:
+async def get(session: AsyncSession, staff_id: int) -> Staff:
     staff = await session.get(Staff, staff_id)
-    if staff is None or not staff.active or staff.token_version != token_version:
+    if staff is None:
         raise NotFound("staff")
     return staff
 
@@ -67,11 +59,41 @@ async def all_staff(session: AsyncSession) -> Sequence[Staff]:
 
 
 async def set_active(session: AsyncSession, staff_id: int, active: bool) -> None:
-    staff = await session.get(Staff, staff_id)
-    if staff is None:
-        raise NotFound("staff")
+    staff = await get(session, staff_id)
     staff.active = active
-    staff.token_version += 1  # sign them out everywhere
+    await _signed_out(session, staff)
+
+
+async def set_password(session: AsyncSession, staff_id: int, password: str) -> Staff:
+    """A new password ends every session and token of the account at once."""
+    problem = password_problem(password)
+    if problem:
+        raise Invalid(problem)
+    staff = await get(session, staff_id)
+    staff.password_hash = await hash_password_off_loop(password)
+    await _signed_out(session, staff)
+    return staff
+
+
+async def set_role(session: AsyncSession, staff_id: int, role: str, department_id: str | None) -> Staff:
+    """A new role or department ends every session and token of the account at once: nothing
+    signed in under the old role keeps its rights."""
+    if role not in {r.value for r in StaffRole}:
+        raise Invalid(f"角色应为 admin、dispatcher、officer 或 leader，不是 {role}")
+    if role == StaffRole.OFFICER and not department_id:
+        raise Invalid("officer 必须指定所属部门")
+    if department_id and await session.get(Department, department_id) is None:
+        raise Invalid(f"没有 id 为 {department_id} 的部门")
+    staff = await get(session, staff_id)
+    if (staff.role, staff.department_id) != (role, department_id):
+        staff.role, staff.department_id = role, department_id
+        await _signed_out(session, staff)
+    return staff
+
+
+async def _signed_out(session: AsyncSession, staff: Staff) -> None:
+    staff.token_version += 1
+    await sessions.end_all(session, staff.id)
 
 
 async def active_by_username(session: AsyncSession, username: str) -> Staff:

@@ -11,14 +11,14 @@ from aiohttp import web
 
 from . import api, outreach, views
 from .context import STAFF, StaffContext
-from .security import PUBLIC_PATHS, THROTTLE, LoginThrottle
+from .security import PUBLIC_PATHS, strict_transport
 
 __all__ = ["PUBLIC_PATHS", "STAFF", "StaffContext", "setup"]
 
 
 def setup(app: web.Application) -> None:
     """Add the routes; the StaffContext (app[STAFF]) is set once the database and engine are up."""
-    app[THROTTLE] = LoginThrottle()
+    app.on_response_prepare.append(strict_transport)
     for routes in (*views.ROUTES, *api.ROUTES, outreach.routes):
         app.add_routes(routes)
     app.router.add_static("/staff/static/", path=str(views.STATIC), name="staff_static", append_version=False)

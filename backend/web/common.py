@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from aiohttp import web
 
+from ..attachments import safe_file_name
 from ..repo.case_list import QUEUES, SORTS, CaseFilter
 from .context import STAFF
 from .security import VIEWER
@@ -76,3 +78,14 @@ def period(request: web.Request, today: date) -> tuple[date, date]:
     start = date_param(request.query.get("from")) or today.replace(day=1)
     end = date_param(request.query.get("to")) or today
     return (start, end) if start <= end else (end, start)
+
+
+def content_disposition(file_name: str) -> str:
+    """`attachment` with the sanitised name twice (RFC 6266): an ASCII fallback for old clients
+    and the UTF-8 name (RFC 5987) for the rest."""
+    name = safe_file_name(file_name)
+    stem, dot, ext = name.rpartition(".")
+    ascii_ext = re.sub(r"[^A-Za-z0-9]", "", ext)[:10] if dot else ""
+    fallback = re.sub(r"[^A-Za-z0-9_-]+", "_", stem if dot else name).strip("_") or "file"
+    fallback = f"{fallback[:60]}.{ascii_ext}" if ascii_ext else fallback[:60]
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from ipaddress import IPv4Network, IPv6Network
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -23,7 +24,9 @@ class StaffContext:
     timezone: ZoneInfo
     words: Callable[[str], list[str]]  # the jieba words of a text (search, similar replies)
     channel_names: dict[str, str]  # legal channel id → name (steering statistics, 不予受理 guidance)
-    secure_cookies: bool = False  # set behind HTTPS
+    secure_cookies: bool = False  # served over HTTPS: Secure cookies and HSTS
+    # proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (XINFANG_TRUSTED_PROXIES)
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
     knowledge: Knowledge | None = None  # for generating the outreach series
     topic_words: frozenset[str] = frozenset()  # domain keywords: what 热点问题 are made of
     reply_index: ReplyIndex = field(default_factory=ReplyIndex)
@@ -31,6 +34,11 @@ class StaffContext:
     engine: Engine | None = None  # routing, steering and urgency of cases staff register
     max_attachment_bytes: int = 10 * 1024 * 1024
     badge_cache: dict = field(default_factory=dict)  # the navigation's counts, per scope, briefly
+
+    @property
+    def discipline_department(self) -> str | None:
+        """The 纪检监察 body: its staff handle reports and may see who made them (条例第三十条)."""
+        return self.knowledge.accusations.discipline_department if self.knowledge else None
 
     @property
     def nlp(self) -> Engine:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from .. import campaigns
 from ..auth import COORDINATORS
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, FieldErrors, Invalid, NotFound
 from ..models import Campaign, Subscription
 from .context import STAFF
 from .jsonio import json_response, read_json
@@ -29,12 +29,13 @@ _campaigners = roles(*COORDINATORS, refused="宣传推送由信访部门管理")
 def _when(value: Any, tz) -> datetime | None:  # type: ignore[no-untyped-def]
     if value in (None, ""):
         return None
+    wrong = FieldErrors({"send_at": "send_at 应为 ISO 8601 时间，例如 2026-12-01T09:00"})
     if not isinstance(value, str):
-        raise Invalid("send_at 应为 ISO 8601 时间，例如 2026-12-01T09:00")
+        raise wrong
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise Invalid("send_at 应为 ISO 8601 时间，例如 2026-12-01T09:00") from None
+        raise wrong from None
     return when if when.tzinfo else when.replace(tzinfo=tz)
 
 
@@ -49,13 +50,14 @@ def _campaign_id(request: web.Request) -> int:
 async def api_create(request: web.Request) -> web.Response:
     context = request.app[STAFF]
     body = await read_json(request)
-    async with context.store.unit() as uow:
+    send_at = _when(body.get("send_at"), context.timezone)
+    async with context.store.unit() as uow:  # FieldErrors: 422 naming the fields (errors_middleware)
         campaign = await campaigns.create(
             uow.session,
-            title=str(body.get("title", "")),
-            text=str(body.get("text", "")),
-            topic=body.get("topic") or None,
-            send_at=_when(body.get("send_at"), context.timezone),
+            title=body.get("title"),
+            text=body.get("text"),
+            topic=body.get("topic") if body.get("topic") != "" else None,
+            send_at=send_at,
             buttons=body.get("buttons"),
             quiz=body.get("quiz"),
             created_by=request[VIEWER].username,

@@ -1,21 +1,27 @@
-"""Who is asking: signed session cookies (HTML) and bearer tokens (API), CSRF on every form,
-login throttling, and `no-store` on everything personal."""
+"""Who is asking: server-side sessions (HTML) and bearer tokens (API), CSRF on every form,
+`no-store` on everything personal, and what counts as HTTPS and as the client's address.
+
+HTTPS: `XINFANG_SECURE_COOKIES=1` says the site is served over HTTPS (set it behind a TLS-
+terminating proxy); a direct TLS connection counts too, and so does `X-Forwarded-Proto: https`
+— but only from an address listed in `XINFANG_TRUSTED_PROXIES`, since anyone can send the
+header. Then cookies are `Secure` and every response carries HSTS. The client's address (for
+the sign-in throttle) is likewise read from `X-Forwarded-For` only behind a trusted proxy.
+"""
 
 from __future__ import annotations
 
 import functools
 import hmac
+import ipaddress
 import secrets
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
-from ..auth import Viewer, unsign
-from ..errors import NotFound
-from ..repo import staff as staff_repo
+from ..auth import Viewer
+from ..models import utcnow
+from ..repo import sessions
 from . import badges
 from .context import STAFF
 
@@ -35,21 +41,21 @@ PUBLIC_PATHS = frozenset(
     }
 )
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+HSTS = "max-age=31536000; includeSubDomains"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 async def _viewer_from(request: web.Request, token: str, kind: str) -> Viewer | None:
     context = request.app[STAFF]
-    payload = unsign(token, context.secret)
-    if payload is None or payload.get("kind") != kind:
+    if not token or len(token) > 200:
         return None
-    try:
-        async with context.store.unit() as uow:
-            staff = await staff_repo.get_active(uow.session, int(payload["sid"]), int(payload["v"]))
-    except (NotFound, KeyError, ValueError, TypeError):
+    async with context.store.unit() as uow:
+        found = await sessions.find(uow.session, token, kind, utcnow())
+    if found is None:
         return None
-    return Viewer.of(staff, str(payload.get("csrf", "")))
+    staff, csrf = found
+    return Viewer.of(staff, csrf, context.discipline_department)
 
 
 async def session_viewer(request: web.Request) -> Viewer | None:
@@ -57,11 +63,14 @@ async def session_viewer(request: web.Request) -> Viewer | None:
     return await _viewer_from(request, token, "session") if token else None
 
 
-async def bearer_viewer(request: web.Request) -> Viewer | None:
+def bearer_token(request: web.Request) -> str | None:
     header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
-        return None
-    return await _viewer_from(request, header[7:].strip(), "api")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
+async def bearer_viewer(request: web.Request) -> Viewer | None:
+    token = bearer_token(request)
+    return await _viewer_from(request, token, "api") if token else None
 
 
 def staff_page(handler: Handler) -> Handler:
@@ -137,43 +146,45 @@ def login_csrf(request: web.Request) -> str:
     return request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
 
 
-class LoginThrottle:
-    """At most `attempts` failed logins per `window` seconds per address and per username."""
-
-    def __init__(self, attempts: int = 5, window: float = 300.0) -> None:
-        self.attempts, self.window = attempts, window
-        self._failures: OrderedDict[str, list[float]] = OrderedDict()
-
-    def blocked(self, *keys: str) -> float:
-        now = time.monotonic()
-        wait = 0.0
-        for key in keys:
-            recent = [t for t in self._failures.get(key, []) if now - t < self.window]
-            self._failures[key] = recent
-            if len(recent) >= self.attempts:
-                wait = max(wait, self.window - (now - recent[0]))
-        return wait
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self._failures.setdefault(key, []).append(now)
-            self._failures.move_to_end(key)
-        while len(self._failures) > 50_000:
-            self._failures.popitem(last=False)
-
-    def succeeded(self, username: str) -> None:
-        self._failures.pop(f"user:{username}", None)
+def _trusted(request: web.Request, address: str | None) -> bool:
+    if not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in request.app[STAFF].trusted_proxies)
 
 
-THROTTLE = web.AppKey("login_throttle", LoginThrottle)
+def client_address(request: web.Request) -> str:
+    """The client's address: the peer, or — behind a trusted proxy — the last address in
+    X-Forwarded-For that is not one of our proxies."""
+    peer = request.remote or "unknown"
+    if STAFF not in request.app or not _trusted(request, peer):
+        return peer
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    for address in reversed(forwarded):
+        if not _trusted(request, address):
+            return address[:64]
+    return peer
 
 
-def throttle(app: web.Application) -> LoginThrottle:
-    if THROTTLE not in app:
-        raise RuntimeError("login throttle not set up")
-    return app[THROTTLE]
+def is_https(request: web.Request) -> bool:
+    if request.secure:
+        return True
+    if STAFF not in request.app:
+        return False
+    if request.app[STAFF].secure_cookies:
+        return True
+    proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return proto == "https" and _trusted(request, request.remote)
 
 
-def cookie_settings(request: web.Request, secure: bool) -> dict[str, Any]:
-    return {"httponly": True, "samesite": "Strict", "secure": secure or request.secure, "path": "/"}
+def cookie_settings(request: web.Request) -> dict[str, Any]:
+    return {"httponly": True, "samesite": "Strict", "secure": is_https(request), "path": "/"}
+
+
+async def strict_transport(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: HSTS on every response served over HTTPS."""
+    if is_https(request):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)

@@ -57,7 +57,9 @@ async def submit(ctx: Context, nonce: str) -> None:
     routing = Routing(
         decision.category, decision.department_id, decision.confidence, list(decision.keywords), decision.needs_triage
     )
-    result = await file_case(ctx.uow.session, case_draft, routing, words, ctx.services.now(), ctx.services.today())
+    result = await file_case(
+        ctx.uow.session, case_draft, routing, words, ctx.services.now(), ctx.services.today(), nlp=engine
+    )
     if draft.steer_channel:
         # the citizen was shown another door and chose to file anyway: both are on record
         await record_told(ctx.uow.session, result.case.id, draft.steer_channel)
@@ -68,14 +70,17 @@ async def submit(ctx: Context, nonce: str) -> None:
     filed[nonce] = result.case.ticket
     ctx.reset()
     ctx.state.data[FILED_KEY] = dict(list(filed.items())[-FILED_MEMORY:])  # a second press files nothing
-    ctx.say(filed_message(result, decision.department.name if decision.department else "", ctx.services.today()))
+    department = result.case.department_name or (decision.department.name if decision.department else "")
+    ctx.say(filed_message(result, department, ctx.services.today()))
 
 
 def filed_message(result: FilingResult, department_name: str, today: date) -> str:
     case = result.case
     if result.repeat:
         return t.REPEAT.format(ticket=case.ticket, status=CaseStatus(case.status).label)
-    if case.needs_triage or not case.department_id:
+    if case.kind == "report":
+        routing = t.SEALED.format(department=department_name or "纪检监察机关")
+    elif case.needs_triage or not case.department_id:
         routing = t.TRIAGED
     else:
         keywords = "、".join(f"「{k}」" for k in case.routing_keywords[:4]) or "相关情况"

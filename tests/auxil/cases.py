@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from backend.filing import CaseDraft, FilingResult, Routing, file_case
 from backend.repo import citizens
 from backend.store import Store
+from tests.auxil.nlp import shared_engine
 
 _users = itertools.count(1)
 
@@ -44,5 +45,11 @@ async def a_case(
     routing = Routing(category, department, 0.9, ["路灯"], needs_triage)
     async with store.unit() as uow:
         return await file_case(
-            uow.session, draft, routing, words or list(facts), datetime(2026, 11, 25, 2, tzinfo=UTC), today
+            uow.session,
+            draft,
+            routing,
+            words or list(facts),
+            datetime(2026, 11, 25, 2, tzinfo=UTC),
+            today,
+            nlp=shared_engine(),
         )

@@ -70,8 +70,8 @@ def _route(_body: str, _title: str) -> Routing:
     return Routing("城乡建设", "chengguanju", 0.9, ["路灯"], False)
 
 
-async def test_history_is_loaded_as_it_was_and_only_once(store, data) -> None:  # type: ignore[no-untyped-def]
-    result = await load_demo(store, _route, lambda t: list(t), data, 0, TZ)
+async def test_history_is_loaded_as_it_was_and_only_once(store, data, engine) -> None:  # type: ignore[no-untyped-def]
+    result = await load_demo(store, _route, lambda t: list(t), data, 0, TZ, nlp=engine)
     assert (result.references, result.concluded, result.archived, result.undated) == (3, 2, 2, 1)
     async with store.unit() as uow:
         cases = (await uow.session.scalars(select(Case).order_by(Case.id))).all()
@@ -85,7 +85,7 @@ async def test_history_is_loaded_as_it_was_and_only_once(store, data) -> None:  
             select(CaseEvent.at).where(CaseEvent.kind == "filed", CaseEvent.case_id == archived[0].id)
         )
         assert filed_at.astimezone(TZ).date() in (date(2019, 2, 28), date(2019, 3, 2))
-    again = await load_demo(store, _route, lambda t: list(t), data, 0, TZ)
+    again = await load_demo(store, _route, lambda t: list(t), data, 0, TZ, nlp=engine)
     assert (again.references, again.concluded, again.archived, again.skipped) == (0, 0, 0, 4)
     async with store.unit() as uow:
         assert await uow.session.scalar(select(func.count(Case.id))) == 4

@@ -10,9 +10,10 @@ from nlp.pii import mask_phone
 
 from ... import registration, workflow
 from ...auth import REGISTRARS, Viewer
+from ...errors import Forbidden
 from ...models import Case, CaseStatus
+from ...repo import audit as audit_repo
 from ...repo import departments as department_repo
-from ...repo import events as event_repo
 from ...repo.case_list import COUNT_CAP, CaseFilter, case_for, list_cases
 from ..common import HIDDEN, case_filter
 from ..context import STAFF
@@ -51,7 +52,7 @@ def case_detail(case: Case, viewer: Viewer) -> dict[str, Any]:
         "citizen": {
             "name": case.name if identity else HIDDEN,
             "phone": (mask_phone(case.phone) if case.phone else None) if identity else HIDDEN,
-            "address": case.address if identity else HIDDEN,
+            "address": masked(case.address) if identity else HIDDEN,
             "identity_hidden": not identity,
         },
         "facts": masked(case.facts),
@@ -83,9 +84,7 @@ def case_detail(case: Case, viewer: Viewer) -> dict[str, Any]:
         "opinion_text": case.opinion_text,
         "satisfaction": case.satisfaction,
         "events": [
-            {"at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "note": masked(e.note)}
-            for e in case.events
-            if identity or e.kind != "viewed_pii"
+            {"at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "note": masked(e.note)} for e in case.events
         ],
     }
 
@@ -143,6 +142,7 @@ def registered(done: registration.Registered) -> dict[str, Any]:
     return {
         "ticket": case.ticket,
         "status": case.status,
+        "kind": case.kind,
         "category": done.category,
         "department": case.department_id,
         "channel": done.channel,
@@ -161,10 +161,24 @@ async def case(request: web.Request) -> web.Response:
     context, viewer = request.app[STAFF], request[VIEWER]
     async with context.store.unit() as uow:
         found = await case_for(uow.session, viewer, request.match_info["ticket"])
-        identity = viewer.sees_identity(found)
-        if identity:
-            await event_repo.record_pii_views(uow.session, [found.id], viewer.actor, "API 读取案件")
+        if viewer.sees_identity(found):
+            await audit_repo.record_views(uow.session, [found.id], viewer.actor, "api_case")
     return json_response(case_detail(found, viewer))
+
+
+@routes.get("/api/v1/cases/{ticket}/audit")
+@staff_api
+async def case_audit(request: web.Request) -> web.Response:
+    """Who saw this case's personal data, newest first (administrators and those who may see it)."""
+    context, viewer = request.app[STAFF], request[VIEWER]
+    async with context.store.unit() as uow:
+        found = await case_for(uow.session, viewer, request.match_info["ticket"])
+        if not viewer.sees_audit(found):
+            raise Forbidden("您无权查看本件的个人信息访问记录")
+        entries = await audit_repo.of_case(uow.session, found.id)
+    return json_response(
+        [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "note": e.note} for e in entries]
+    )
 
 
 @routes.post("/api/v1/cases/{ticket}/actions")

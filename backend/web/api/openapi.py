@@ -77,6 +77,7 @@ OPENAPI: dict[str, Any] = {
             )
         },
         "/api/v1/auth/token": {
+            "delete": _op("Sign out: the bearer token presented is refused from now on"),
             "post": _op(
                 "Exchange staff credentials for a bearer token",
                 secured=False,
@@ -85,7 +86,7 @@ OPENAPI: dict[str, Any] = {
                     "required": ["username", "password"],
                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
                 },
-            )
+            ),
         },
         "/api/v1/cases": {
             "get": _op(
@@ -143,6 +144,9 @@ OPENAPI: dict[str, Any] = {
             ),
         },
         "/api/v1/cases/{ticket}": {"get": _op("Read one case", params=[_TICKET])},
+        "/api/v1/cases/{ticket}/audit": {
+            "get": _op("Who saw the case's personal data, newest first (条例第三十条)", params=[_TICKET])
+        },
         "/api/v1/cases/{ticket}/actions": {
             "post": _op(
                 "Act on a case",

@@ -1,14 +1,15 @@
-"""Bearer tokens for the staff API."""
+"""Bearer tokens for the staff API: the same sign-in as the dashboard (throttle in the database,
+password checked off the event loop), and a DELETE that ends the token at once."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from ...auth import issue
-from ...repo import staff as staff_repo
+from ... import signin
+from ...repo import sessions
 from ..context import STAFF
 from ..jsonio import json_response, read_json
-from ..security import THROTTLE
+from ..security import bearer_token, client_address, staff_api
 
 routes = web.RouteTableDef()
 
@@ -17,17 +18,26 @@ routes = web.RouteTableDef()
 async def token(request: web.Request) -> web.Response:
     context = request.app[STAFF]
     body = await read_json(request)
-    username, password = str(body.get("username", "")).strip(), str(body.get("password", ""))
-    keys = (f"ip:{request.remote}", f"user:{username}")
-    throttle = request.app[THROTTLE]
-    wait = throttle.blocked(*keys)
-    if wait:
-        raise web.HTTPTooManyRequests(text="登录失败次数过多，请稍后再试", headers={"Retry-After": str(int(wait) + 1)})
-    async with context.store.unit() as uow:
-        staff = await staff_repo.authenticate(uow.session, username, password)
-        issued = issue(staff, "api", context.secret) if staff else None
-    if issued is None:
-        throttle.failed(*keys)
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise web.HTTPBadRequest(text="username 和 password 应为字符串")
+    try:
+        done = await signin.sign_in(
+            context.store, username.strip()[:64], password[:1024], client_address(request), "api"
+        )
+    except signin.Throttled as exc:
+        raise web.HTTPTooManyRequests(
+            text="登录尝试次数过多，此账号暂时锁定，请稍后再试", headers={"Retry-After": str(int(exc.wait) + 1)}
+        ) from None
+    if done is None:
         raise web.HTTPUnauthorized(text="账号或密码不正确")
-    throttle.succeeded(username)
-    return json_response({"token": issued, "token_type": "bearer", "expires_in": 12 * 3600})
+    return json_response({"token": done.token, "token_type": "bearer", "expires_in": done.expires_in})
+
+
+@routes.delete("/api/v1/auth/token")
+@staff_api
+async def revoke(request: web.Request) -> web.Response:
+    """Sign out: the token presented is refused from now on."""
+    async with request.app[STAFF].store.unit() as uow:
+        await sessions.end(uow.session, bearer_token(request) or "")
+    return web.Response(status=204)

@@ -11,8 +11,8 @@ from ... import outbox
 from ...auth import COORDINATORS
 from ...errors import NotFound
 from ...repo import alerts as alert_repo
+from ...repo import audit as audit_repo
 from ...repo import case_list
-from ...repo import events as event_repo
 from ..context import STAFF
 from ..render import render
 from ..security import VIEWER, roles, staff_page
@@ -40,10 +40,10 @@ async def alerts_page(request: web.Request) -> web.Response:
         alerts = await alert_repo.recent(uow.session)
         urgent_cases = await alert_repo.urgent_cases(uow.session)
         open_ids = [a.citizen_id for a, _ in alerts if a.handled_at is None]
-        contacts = await alert_repo.contacts(uow.session, open_ids)
+        contacts = await alert_repo.contacts(uow.session, open_ids, reports=viewer.is_admin or viewer.handles_reports)
         # a phone shown to reach someone in danger is a view of personal data like any other
         shown = await case_list.ids_of(uow.session, [ticket for _, _, ticket in contacts.values()])
-        await event_repo.record_pii_views(uow.session, shown, viewer.actor, "紧急情况：查看联系电话")
+        await audit_repo.record_views(uow.session, shown, viewer.actor, "alert_contact")
     return render(
         request,
         "alerts.html",

@@ -6,22 +6,22 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from nlp.pii import mask_phone, redact_identity
+from nlp.pii import mask_phone
 
 from ... import registration, workflow
-from ...auth import COORDINATORS
+from ...auth import COORDINATORS, Viewer
 from ...errors import Conflict, Forbidden, Invalid, NotFound, StoreUnavailable
 from ...models import Case, StaffRole
 from ...repo import alerts as alert_repo
 from ...repo import attachments as attachment_repo
+from ...repo import audit as audit_repo
 from ...repo import cases as case_repo
 from ...repo import citizens as citizen_repo
 from ...repo import departments as department_repo
-from ...repo import events as event_repo
 from ...repo import staff as staff_repo
 from ...repo.case_list import COUNT_CAP, QUEUES, case_for, list_cases, queue_counts
 from ...repo.events import EVENT_LABELS
-from ..common import HIDDEN, KINDS, case_filter
+from ..common import HIDDEN, KINDS, case_filter, content_disposition
 from ..context import STAFF
 from ..render import render
 from ..security import NO_STORE, VIEWER, roles, staff_page
@@ -37,6 +37,11 @@ SORT_LABELS = {
     "due": "期限",
     "assignee": "首办责任人",
 }
+
+# ── 用户可见文字 ──────────────────────────────────────────────────────────────
+FILES_WITHHELD = "附件可能含信访人身份信息，依《信访工作条例》第三十条不向您提供"
+AUDIT_REFUSED = "您无权查看本件的个人信息访问记录"
+# ─────────────────────────────────────────────────────────────────────────────
 
 
 @routes.get("/staff/cases")
@@ -116,7 +121,7 @@ async def case_page(request: web.Request) -> web.Response:
             )
         identity = viewer.sees_identity(case)
         if identity:
-            await event_repo.record_pii_views(session, [case.id], viewer.actor, "查看案件页")
+            await audit_repo.record_views(session, [case.id], viewer.actor, "case_page")
         attachments = await attachment_repo.of_case(session, case.id)
         links = await case_repo.links_of(session, case.id)
         similar = [(link, other) for link, other in links if viewer.can_see(other)]
@@ -127,20 +132,18 @@ async def case_page(request: web.Request) -> web.Response:
         staff = await staff_repo.choices(session) if viewer.sees_all_cases else []
         group = await case_repo.group_members(session, case.group_id) if case.group_id else []
     due = workflow.current_due(case)
-    timeline = [
-        (e, EVENT_LABELS.get(e.kind, e.kind), viewer.redact(case, e.note))
-        for e in case.events
-        if identity or e.kind != "viewed_pii"
-    ]
+    timeline = [(e, EVENT_LABELS.get(e.kind, e.kind), viewer.redact(case, e.note)) for e in case.events]
     draft = request.query.get("draft")
     draft_text = next((r.reply for r in references if str(r.id) == draft), "")
     return render(
         request,
         "case.html",
         case=case,
-        fields=_fields(case, identity),
+        fields=_fields(case, viewer),
         identity=identity,
-        attachments=attachments,
+        attachments=attachments if identity else [],
+        withheld_files=0 if identity else len(attachments),
+        sees_audit=viewer.sees_audit(case),
         similar=similar,
         group=group,
         departments=departments,
@@ -179,26 +182,23 @@ def suggested_department(case: Case) -> str | None:
     return None
 
 
-def _fields(case: Case, identity: bool) -> list[tuple[str, str]]:
-    """The 条例第十九条 fields; the complainant's identity (and PII inside the story) hidden where
-    the viewer's department is the one complained about (条例第三十条)."""
-    facts, request_text, reason = case.facts, case.request, case.reason
-    if not identity:
-        known = (case.name, case.address, case.phone)
-        facts, request_text, reason = (redact_identity(t, known) for t in (facts, request_text, reason))
+def _fields(case: Case, viewer: Viewer) -> list[tuple[str, str]]:
+    """The 条例第十九条 fields as this viewer may read them: ID and card numbers always masked;
+    the whole identity hidden where 条例第三十条 says so (see Viewer.sees_identity)."""
+    identity = viewer.sees_identity(case)
     # (the case page's summary and timeline notes are redacted by the caller with viewer.redact)
     return [
         ("姓名", case.name if identity else HIDDEN),
         ("电话", (mask_phone(case.phone) if case.phone else "（未留）") if identity else HIDDEN),
-        ("住址", case.address if identity else HIDDEN),
+        ("住址", viewer.redact(case, case.address) if identity else HIDDEN),
         (
             "涉及人数",
             f"{case.group_size} 人"
             + (f"，代表：{'、'.join(case.representatives)}" if case.representatives and identity else ""),
         ),
-        ("事实", facts),
-        ("请求", request_text),
-        ("理由", reason or "（未填）"),
+        ("事实", viewer.redact(case, case.facts)),
+        ("请求", viewer.redact(case, case.request)),
+        ("理由", viewer.redact(case, case.reason) or "（未填）"),
     ]
 
 
@@ -232,17 +232,37 @@ async def case_action(request: web.Request) -> web.Response:
 @routes.get("/staff/cases/{ticket}/attachments/{attachment_id}")
 @staff_page
 async def attachment(request: web.Request) -> web.StreamResponse:
+    """A file of the case, for those who may see who sent it (a scan carries the sender's
+    identity); every download is in the audit log."""
     context, viewer = request.app[STAFF], request[VIEWER]
     try:
         async with context.store.unit() as uow:
             case = await case_for(uow.session, viewer, request.match_info["ticket"])
+            if not viewer.sees_identity(case):
+                raise web.HTTPForbidden(text=FILES_WITHHELD)
             file_name, data = await attachment_repo.content(uow.session, case.id, request.match_info["attachment_id"])
-            await event_repo.record_pii_views(uow.session, [case.id], viewer.actor, f"下载附件 {file_name}")
+            await audit_repo.record_views(uow.session, [case.id], viewer.actor, "attachment", file_name)
     except NotFound:
         raise web.HTTPNotFound(text="未找到") from None
     headers = {
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file_name)}",
+        "Content-Disposition": content_disposition(file_name),
         **NO_STORE,
         "X-Content-Type-Options": "nosniff",
     }
     return web.Response(body=data, content_type="application/octet-stream", headers=headers)
+
+
+@routes.get("/staff/cases/{ticket}/audit")
+@staff_page
+async def audit_page(request: web.Request) -> web.Response:
+    """Who looked at this case's personal data (shown on demand, not in the timeline)."""
+    context, viewer = request.app[STAFF], request[VIEWER]
+    try:
+        async with context.store.unit() as uow:
+            case = await case_for(uow.session, viewer, request.match_info["ticket"])
+            if not viewer.sees_audit(case):
+                raise web.HTTPForbidden(text=AUDIT_REFUSED)
+            entries = await audit_repo.of_case(uow.session, case.id)
+    except NotFound:
+        raise web.HTTPNotFound(text="未找到") from None
+    return render(request, "audit.html", case=case, entries=entries, actions=audit_repo.ACTIONS, tz=context.timezone)

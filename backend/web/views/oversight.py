@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import quote
 
 from aiohttp import web
 
 from ... import bulletin, export, stats
 from ...auth import OVERSEERS
+from ...repo import audit as audit_repo
 from ...repo import case_list
-from ...repo import events as event_repo
-from ..common import case_filter, month_bounds, period
+from ..common import case_filter, content_disposition, month_bounds, period
 from ..context import STAFF
 from ..render import render
-from ..security import VIEWER, roles, staff_page
+from ..security import NO_STORE, VIEWER, roles, staff_page
 
 routes = web.RouteTableDef()
 
@@ -83,15 +82,13 @@ async def export_ledger(request: web.Request) -> web.Response:
     async with context.store.unit() as uow:
         rows = await export.ledger(uow.session, viewer, f, context.today(), context.timezone)
         tickets = [r[0] for r in rows if r[6] != export.HIDDEN]
-        # every view of personal data is recorded, exports included
+        # every view of personal data is in the audit log, exports included
         ids = await case_list.ids_of(uow.session, tickets)
-        await event_repo.record_pii_views(uow.session, ids, viewer.actor, "导出台账")
+        await audit_repo.record_views(uow.session, ids, viewer.actor, "export", request.match_info["fmt"])
     stamp = f"{context.today():%Y%m%d}"
     if request.match_info["fmt"] == "csv":
         body, mime = export.to_csv(rows), "text/csv"
     else:
         body, mime = export.to_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    name = quote(f"信访台账_{stamp}.{request.match_info['fmt']}")
-    return web.Response(
-        body=body, content_type=mime, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
-    )
+    disposition = content_disposition(f"信访台账_{stamp}.{request.match_info['fmt']}")
+    return web.Response(body=body, content_type=mime, headers={"Content-Disposition": disposition, **NO_STORE})

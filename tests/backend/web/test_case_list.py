@@ -69,6 +69,7 @@ async def test_search_by_name_phone_digits_and_ticket_prefix(client, store) -> N
 
 async def test_an_officer_cannot_find_a_whistleblower_by_name(client, store) -> None:  # type: ignore[no-untyped-def]
     await a_staff(store, "off", "officer", "chengguanju")
+    await a_staff(store, "disp", "dispatcher")
     report = (
         await a_case(store, await a_citizen(store), "城管队员收受摊贩好处费", kind="report", phone="13955556666")
     ).case.ticket
@@ -76,7 +77,11 @@ async def test_an_officer_cannot_find_a_whistleblower_by_name(client, store) -> 
     headers = await api_token(client, "off")
     assert await tickets(client, headers, "q=张三") == [plain]  # the report's 张三 is not found by name
     assert await tickets(client, headers, "q=6666") == []
-    assert report in await tickets(client, headers, "")  # the case itself is theirs to work
+    assert report not in await tickets(client, headers, "")  # a report about 城管 goes to the 纪委监委 (条例第三十条)
+    # the 信访部门 routes it, but does not learn who made it either
+    headers = await api_token(client, "disp")
+    assert await tickets(client, headers, "q=张三") == [plain] and await tickets(client, headers, "q=6666") == []
+    assert report in await tickets(client, headers, "")
 
 
 async def test_bulk_route_and_assign(client, store) -> None:  # type: ignore[no-untyped-def]

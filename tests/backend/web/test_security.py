@@ -123,9 +123,12 @@ async def test_the_accused_departments_officer_never_sees_who_complained(client,
         for secret in ("张三", "13812345678", "A市A3区建设路", "王小明", "13912345678"):
             assert secret not in seen, secret
     assert "第三十条" in html
-    # the dispatcher does see it — and that view is on record
+    # the dispatcher does see it — and that view is on record, in the audit log (not the timeline)
     client.session.cookie_jar.clear()
     await log_in(client, "disp")
     assert "张三" in await (await client.get(f"/staff/cases/{ticket}")).text()
-    timeline = await (await client.get(f"/api/v1/cases/{ticket}", headers=await api_token(client, "disp"))).json()
-    assert any(e["kind"] == "viewed_pii" and e["actor"] == "staff:disp" for e in timeline["events"])
+    headers = await api_token(client, "disp")
+    detail = await (await client.get(f"/api/v1/cases/{ticket}", headers=headers)).json()
+    assert {e["kind"] for e in detail["events"]} <= {"filed", "routed", "triage", "urgent"}
+    audit = await (await client.get(f"/api/v1/cases/{ticket}/audit", headers=headers)).json()
+    assert [(a["actor"], a["action"]) for a in audit] == [("staff:disp", "api_case"), ("staff:disp", "case_page")]
