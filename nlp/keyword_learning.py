@@ -4,9 +4,9 @@ Method: TF-IDF over three blocks of features — the letter's words, its single 
 pairs of adjacent characters (these carry the meaning when a word is new, misspelt or cut
 differently), and the title's own words and characters (the title names the matter; its words
 also count `title_repeat` times in the first two blocks) — each block normalised to unit length;
-a one-vs-rest linear SVM (LinearSVC) over them. Only the `keep` features with the largest weight
-for some category stay, and the model is fitted again on those alone, so what is shipped is
-exactly what is applied. The scale of the scores is calibrated on predictions for letters the
+one linear SVM per category against the rest (LinearSVC) over them. Only the `keep` features with
+the largest weight for some category stay, and the model is fitted again on those alone, so what
+is shipped is exactly what is applied. The scale of the scores is calibrated on predictions for letters the
 model did not see (5-fold cross-fitting, minimum log-loss), so the confidence means something and
 the 待分办 threshold is a probability.
 
@@ -128,13 +128,13 @@ def _fit(letters: Sequence[LetterFeatures], labels: list[str], settings: Learnin
 
     def svm(tables):  # type: ignore[no-untyped-def]
         x, columns = _matrix(letters, tables, block_weights)
-        fitted = LinearSVC(C=settings.c, max_iter=10000, random_state=settings.seed).fit(x, y)
-        if len(categories) == 2:  # one separating line: category 1 gets +score, category 0 −score
-            coef, bias = np.vstack([-fitted.coef_[0], fitted.coef_[0]]), np.array([-1, 1]) * fitted.intercept_[0]
-        else:
-            coef, bias = fitted.coef_, fitted.intercept_
-        assert list(fitted.classes_) == categories
-        return coef, bias, columns
+        coef, bias = [], []
+        for category in categories:  # one against the rest, whatever the number of categories
+            fitted = LinearSVC(C=settings.c, max_iter=10000, random_state=settings.seed)
+            fitted.fit(x, (y == category).astype(int))
+            coef.append(fitted.coef_[0])
+            bias.append(fitted.intercept_[0])
+        return np.vstack(coef), np.array(bias), columns
 
     tables = {b: _idf(letters, b, None) for b in ROUTING_BLOCKS}
     coef, _, columns = svm(tables)

@@ -13,6 +13,7 @@ winner, the letter waits in 待分办 for a person instead of going to a guessed
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,11 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # a feature word is Chinese characters only, or a Latin word (ETC, KTV, EMS): no digits, no codes
 _FEATURE_WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z]{2,}")
 _CHINESE_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+# a quantity written in characters (「一个多月」「两年」「三百块」) is a number too: never a reason
+_QUANTITY = re.compile(
+    r"[〇零一二三四五六七八九十百千万亿两几半]+[个多余来]*"
+    r"(?:月|年|天|日|次|号|岁|元|块|毛|分|小时|周|星期|个|人|户|家|层|栋|楼|米|公里|亩|斤|吨)?"
+)
 # numbers (phone, ID, bank card, house and room numbers with their unit) and a self-introduced
 # name: 「我叫王小明」, not 「我是农民工」, which says what the letter is about
 _NUMBERS = re.compile(r"[0-9]+(?:[-\s]*[0-9]+)*[Xx]?(?:\s*(?:号|弄|栋|幢|单元|室|楼|层))?")
@@ -94,10 +100,17 @@ def letter_features(segmenter: Segmenter, title: str, body: str, title_repeat: i
     return LetterFeatures({"words": words, "pieces": all_pieces, "title": Counter(title_words + title_pieces)}, words)
 
 
+_SUBLINEAR = (0.0, *(1.0 + math.log(c) for c in range(1, 256)))
+
+
 def weighted(counts: Mapping[str, int], rows: Mapping[str, Sequence], block_weight: float) -> dict[str, float]:
     """(1 + ln count) × IDF for the features the table knows (IDF first in each row), scaled to
     length `block_weight`: a long letter does not outvote a short one by length alone."""
-    values = {f: (1.0 + math.log(c)) * rows[f][0] for f, c in counts.items() if f in rows}
+    values = {
+        f: (_SUBLINEAR[c] if c < 256 else 1.0 + math.log(c)) * row[0]
+        for f, c in counts.items()
+        if (row := rows.get(f)) is not None
+    }
     norm = math.sqrt(sum(v * v for v in values.values()))
     if not norm:
         return {}
@@ -131,12 +144,15 @@ class KeywordRouter:
         vectors = {
             b: weighted(letter.blocks[b], model.blocks[b], model.block_weights.get(b, 0.0)) for b in self._blocks
         }
-        scores = list(model.bias)
+        values: list[float] = []
+        weights: list[tuple[float, ...]] = []
         for block, vector in vectors.items():
             rows = model.blocks[block]
-            for feature, value in vector.items():
-                for k, w in enumerate(rows[feature][1]):
-                    scores[k] += value * w
+            values.extend(vector.values())
+            weights.extend(rows[f][1] for f in vector)
+        # per category: bias + Σ value × weight (columns of the weight rows, summed in C)
+        columns = zip(*weights, strict=True) if weights else ((),) * len(model.bias)
+        scores = [b + sum(map(operator.mul, values, column)) for b, column in zip(model.bias, columns, strict=True)]
         named = {c: round(s, 3) for c, s in zip(model.categories, scores, strict=True)}
         if not any(vectors.values()):
             department, _ = self._department(self._fallback, letter.words)
@@ -169,7 +185,12 @@ class KeywordRouter:
         words, parts, title = push.get("words", {}), push.get("pieces", {}), push.get("title", {})
         ranked: list[tuple[float, str]] = []
         for word in letter.words:
-            if not _CHINESE_WORD.fullmatch(word) or word in self._not_reasons or not self._seg.known(word):
+            if (
+                not _CHINESE_WORD.fullmatch(word)
+                or _QUANTITY.fullmatch(word)
+                or word in self._not_reasons
+                or not self._seg.known(word)
+            ):
                 continue
             score = words.get(word, 0.0) + title.get(word, 0.0)
             score += sum(parts.get(p, 0.0) + (title.get(p, 0.0) if p != word else 0.0) for p in set(pieces(word)))
