@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("action", choices=["load"])
     demo.add_argument("--file", type=Path, help="past_cases_with_replies.csv 的路径")
     demo.add_argument("--limit", type=int, default=0, help="最多导入多少条（0 为全部）")
-    routing = sub.add_parser("routing", help="来信分类模型（路由）")
+    routing = sub.add_parser("routing", help="关键词路由表")
     routing.add_argument("action", choices=["learn"])
     routing.add_argument("file", type=Path, help="带标注的 CSV（text,label）")
     routing.add_argument("--out", type=Path, help="写到哪里（默认 knowledge/data/routing_keywords.toml）")

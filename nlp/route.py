@@ -189,7 +189,7 @@ class KeywordRouter:
                 not _CHINESE_WORD.fullmatch(word)
                 or _QUANTITY.fullmatch(word)
                 or word in self._not_reasons
-                or not self._seg.known(word)
+                or not self._seg.frequency(word)
             ):
                 continue
             score = words.get(word, 0.0) + title.get(word, 0.0)

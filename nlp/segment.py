@@ -73,11 +73,11 @@ class Segmenter:
             return 3.5
         return min(6.0, max(0.2, math.log(self._tokenizer.total / (freq + 1)) - 6.5))
 
-    def known(self, word: str) -> bool:
-        """True for a word of the general dictionary or the domain lexicon (not a guess of the HMM)."""
+    def frequency(self, word: str) -> int:
+        """The word's count in the dictionary (jieba's and ours); 0 for a word it does not know."""
         if not self._ready:
             self.initialise()
-        return self._tokenizer.FREQ.get(word, 0) > 0
+        return self._tokenizer.FREQ.get(word, 0)
 
     def cut(self, text: str) -> list[str]:
         """All words of the already-normalised text, punctuation and spaces dropped."""
