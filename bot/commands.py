@@ -109,7 +109,7 @@ def evaluate(args: argparse.Namespace, config: Config) -> int:
 def routing_learn(args: argparse.Namespace, config: Config) -> int:
     from pathlib import Path
 
-    from nlp.keyword_learning import learn_keyword_table, write_keyword_table
+    from nlp.keyword_learning import learn_routing_model, write_routing_model
 
     try:
         rows = read_labelled_csv(args.file)
@@ -124,12 +124,21 @@ def routing_learn(args: argparse.Namespace, config: Config) -> int:
         labels += [label for _, label in corrected]
         source += f" + {len(corrected)} 条工作人员改派纠正"
     engine = build_engine(config)
-    table = learn_keyword_table(texts, labels, engine.segmenter)
+    routable = {c.name for c in engine.knowledge.taxonomy.categories if c.routable}
+    unknown = sorted(set(labels) - routable)
+    if unknown:
+        print(f"标注里有 departments.toml 中没有（或不可自动分派）的分类：{'、'.join(unknown)}", file=sys.stderr)
+        return 2
+    if len(set(labels)) < 2:
+        print("至少需要两个分类的标注来信", file=sys.stderr)
+        return 2
+    model = learn_routing_model(texts, labels, engine.segmenter, source=source)
     out = args.out or Path(__file__).resolve().parents[1] / "knowledge" / "data" / "routing_keywords.toml"
-    write_keyword_table(
-        out, table, source=source, examples=len(texts), title_weight=engine.knowledge.taxonomy.title_weight
-    )
-    print(f"已写入 {out}：{sum(len(v) for v in table.values())} 个关键词，{len(table)} 个分类。请审阅后提交。")
+    write_routing_model(out, model)
+    features = sum(len(rows) for rows in model.blocks.values())
+    print(f"已写入 {out}：{len(model.categories)} 个分类，{features} 个词和字的权重。请审阅后提交。")
+    for category in model.categories:
+        print(f"  {category}：{'、'.join(list(model.keywords(category))[:12])}")
     return 0
 
 

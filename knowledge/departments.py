@@ -1,15 +1,16 @@
 """The routing taxonomy: categories, their departments, and weighted keywords.
 
-Two files: departments.toml (curated by petition staff: departments and the words that pick
-them) and routing_keywords.toml (category keywords learned from labelled messages by
-`xinfang routing learn`, then readable and editable like the rest).
+Two files: departments.toml (curated by petition staff: the departments of each category and
+the words that pick one department within it) and routing_keywords.toml (the category model
+learned from labelled letters by `xinfang routing learn`: per word and character pair, one
+weight per category — readable and editable like the rest).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .datafile import DataFile, load_toml, require_str
@@ -40,10 +41,40 @@ class Category:
 
 
 @dataclass(frozen=True, slots=True)
+class RoutingModel:
+    """The learned part of routing: a linear model over the words and characters of a letter.
+
+    Each feature (a word, or one or two adjacent characters) has an IDF and one weight per
+    category; a letter's score for a category is its bias plus the sum over the letter's features
+    of (1 + ln count) × IDF × weight, each block normalised to unit length and scaled by its
+    block weight. Read from routing_keywords.toml, written by `xinfang routing learn`.
+    """
+
+    categories: tuple[str, ...]  # the column order of every weight row
+    bias: tuple[float, ...]
+    blocks: dict[str, dict[str, tuple[float, tuple[float, ...]]]]  # block → feature → (IDF, weights)
+    block_weights: dict[str, float]
+    title_repeat: int = 3  # title words and characters count this many times in the words/pieces blocks
+    temperature: float = 1.0  # scores / temperature → softmax → confidence
+    triage_below: float = 0.0  # confidence under this: 待分办
+    source: str = ""
+    examples: int = 0
+
+    def keywords(self, category: str) -> dict[str, float]:
+        """The words that speak for a category, strongest first (positive weights only)."""
+        k = self.categories.index(category)
+        rows = self.blocks.get("words", {})
+        return dict(sorted(((w, r[1][k]) for w, r in rows.items() if r[1][k] > 0), key=lambda kv: -kv[1]))
+
+
+EMPTY_MODEL = RoutingModel((), (), {}, {})
+
+
+@dataclass(frozen=True, slots=True)
 class Taxonomy:
     categories: tuple[Category, ...]
-    learned: dict[str, dict[str, float]] = field(default_factory=dict)  # category → keyword → weight
-    title_weight: float = 2.0
+    model: RoutingModel = EMPTY_MODEL
+    not_reasons: frozenset[str] = frozenset()  # words never shown as the reason for a routing
 
     @property
     def departments(self) -> dict[str, Department]:
@@ -53,8 +84,13 @@ class Taxonomy:
         return next(c for c in self.categories if c.name == name)
 
     @property
+    def learned(self) -> dict[str, dict[str, float]]:
+        """category → the learned words that speak for it (word → weight)."""
+        return {c: self.model.keywords(c) for c in self.model.categories}
+
+    @property
     def words(self) -> frozenset[str]:
-        """Every keyword, for the segmenter's lexicon."""
+        """Every curated keyword, for the segmenter's lexicon."""
         words: set[str] = set()
         for category in self.categories:
             words.update(category.keywords)
@@ -131,24 +167,95 @@ def parse_departments(file: DataFile) -> tuple[Category, ...]:
     return tuple(categories)
 
 
-def parse_learned(file: DataFile, categories: tuple[Category, ...]) -> tuple[dict[str, dict[str, float]], float]:
-    names = {c.name for c in categories}
-    table = file.data.get("keywords", {})
-    if not isinstance(table, dict):
-        raise file.error("[keywords.<分类>] 表格式不对")
-    learned: dict[str, dict[str, float]] = {}
-    for category, weights in table.items():
-        line = file.text_line(f"[keywords.{category}]") or file.text_line(f'[keywords."{category}"]')
-        if category not in names:
-            raise file.error(f"分类「{category}」不在 departments.toml 中", line)
-        learned[category] = _weights(file, weights, line, category)
-    title_weight = file.data.get("meta", {}).get("title_weight", 2.0)
-    if not isinstance(title_weight, int | float) or title_weight <= 0:
-        raise file.error("meta.title_weight 应为正数")
-    return learned, float(title_weight)
+ROUTING_BLOCKS = ("words", "pieces", "title")
 
 
-def load_taxonomy(departments_text: str | None = None, learned_text: str | None = None) -> Taxonomy:
-    categories = parse_departments(load_toml(DEPARTMENTS_FILE, departments_text))
-    learned, title_weight = parse_learned(load_toml(ROUTING_KEYWORDS_FILE, learned_text), categories)
-    return Taxonomy(categories, learned, title_weight)
+def _number(file: DataFile, value: Any, what: str, line: int | None, *, positive: bool = False) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise file.error(f"{what} 应为数字", line)
+    if positive and value <= 0:
+        raise file.error(f"{what} 应为正数", line)
+    return float(value)
+
+
+def parse_routing_model(file: DataFile, categories: tuple[Category, ...]) -> RoutingModel:
+    meta = file.data.get("meta")
+    if not isinstance(meta, dict):
+        raise file.error("缺少 [meta] 表")
+    mline = file.text_line("[meta]")
+    columns = meta.get("categories")
+    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
+        raise file.error("meta.categories 应为分类名称列表（权重各列的顺序）", file.key_line("categories", mline or 0))
+    routable = {c.name for c in categories if c.routable}
+    for name in columns:
+        if name not in routable:
+            raise file.error(f"分类「{name}」不是 departments.toml 中可自动分派的分类", file.key_line("categories"))
+    if len(set(columns)) != len(columns):
+        raise file.error("meta.categories 有重复的分类", file.key_line("categories"))
+    n = len(columns)
+    title_repeat = meta.get("title_repeat", 3)
+    if not isinstance(title_repeat, int) or isinstance(title_repeat, bool) or not 1 <= title_repeat <= 10:
+        raise file.error("meta.title_repeat 应为 1 到 10 的整数", file.key_line("title_repeat"))
+    temperature = _number(
+        file, meta.get("temperature", 1.0), "meta.temperature", file.key_line("temperature"), positive=True
+    )
+    triage_below = _number(file, meta.get("triage_below", 0.0), "meta.triage_below", file.key_line("triage_below"))
+    if not 0 <= triage_below < 1:
+        raise file.error("meta.triage_below 应在 0 到 1 之间", file.key_line("triage_below"))
+    weights_table = meta.get("block_weights", {})
+    if not isinstance(weights_table, dict):
+        raise file.error("meta.block_weights 应为 { words = 1.0, … }", file.key_line("block_weights"))
+    block_weights: dict[str, float] = {}
+    for block, value in weights_table.items():
+        if block not in ROUTING_BLOCKS:
+            raise file.error(
+                f"meta.block_weights 里的「{block}」不是 {'、'.join(ROUTING_BLOCKS)} 之一",
+                file.key_line("block_weights"),
+            )
+        block_weights[block] = _number(file, value, f"meta.block_weights.{block}", file.key_line("block_weights"))
+    bias_table = file.data.get("bias", {})
+    if not isinstance(bias_table, dict) or set(bias_table) != set(columns):
+        raise file.error("[bias] 应为每个分类一个数字", file.text_line("[bias]"))
+    bias = tuple(_number(file, bias_table[c], f"「{c}」的 bias", file.key_line(c)) for c in columns)
+    blocks: dict[str, dict[str, tuple[float, tuple[float, ...]]]] = {}
+    for block in ROUTING_BLOCKS:
+        rows = file.data.get(block, {})
+        if not isinstance(rows, dict):
+            raise file.error(f"[{block}] 表格式不对", file.text_line(f"[{block}]"))
+        if rows and block not in block_weights:
+            raise file.error(f"[{block}] 没有对应的 meta.block_weights.{block}", file.text_line(f"[{block}]"))
+        parsed: dict[str, tuple[float, tuple[float, ...]]] = {}
+        for feature, row in rows.items():
+            valid = (
+                isinstance(row, list)
+                and len(row) == n + 1
+                and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in row)
+                and row[0] > 0
+            )
+            if not valid or not feature.strip():
+                line = file.key_line(feature, file.text_line(f"[{block}]") or 0)
+                raise file.error(f"[{block}]「{feature}」应为 [IDF（正数）, 后跟 {n} 个分类的权重]", line)
+            parsed[feature] = (float(row[0]), tuple(float(v) for v in row[1:]))
+        blocks[block] = parsed
+    source, examples = meta.get("source", ""), meta.get("examples", 0)
+    return RoutingModel(
+        tuple(columns),
+        bias,
+        blocks,
+        block_weights,
+        title_repeat,
+        temperature,
+        triage_below,
+        str(source),
+        int(examples) if isinstance(examples, int) else 0,
+    )
+
+
+def load_taxonomy(departments_text: str | None = None, model_text: str | None = None) -> Taxonomy:
+    departments = load_toml(DEPARTMENTS_FILE, departments_text)
+    categories = parse_departments(departments)
+    not_reasons = departments.data.get("not_reasons", [])
+    if not isinstance(not_reasons, list) or not all(isinstance(w, str) and w.strip() for w in not_reasons):
+        raise departments.error("not_reasons 应为文字列表", departments.key_line("not_reasons"))
+    model = parse_routing_model(load_toml(ROUTING_KEYWORDS_FILE, model_text), categories)
+    return Taxonomy(categories, model, frozenset(w.strip() for w in not_reasons))

@@ -1,30 +1,49 @@
-"""Keyword routing: which category and department a message belongs to, and why.
+"""Routing: which category and department a letter belongs to, and the words that say why.
 
-The score of a category is the sum of the weights of its keywords found in the message (a
-word in the title — the first line — counts `title_weight` times). Weights come from two
-readable tables: keywords learned from labelled messages (routing_keywords.toml) and those
-petition staff curate per category and department (departments.toml). The matched keywords
-are the explanation shown to citizen and staff. When the winner is not clear, the case goes to
-the 待分办 queue for a person to route instead of to a guess.
+Two readable tables decide. The category comes from a linear model learned from labelled letters
+(routing_keywords.toml: for every word, and every one or two adjacent characters, an IDF and one
+weight per category — `xinfang routing learn` writes it); the department within the category
+from the words petition staff curate in departments.toml. The reason shown to citizen and staff
+is the handful of real words that pushed the winning category most — never a number: phone, ID,
+card and house numbers (and a self-introduced name) are stripped before anything is read, so they
+can neither decide nor explain. When the model is unsure, or no recognisable word speaks for the
+winner, the letter waits in 待分办 for a person instead of going to a guessed department.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 import re
-from collections import defaultdict
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from knowledge.departments import Department, Taxonomy
+from knowledge.departments import Department, RoutingModel, Taxonomy
 
 from .normalize import normalize
 from .segment import Segmenter
 
-CURATED_DEPARTMENT_FACTOR = 1.0  # department keywords vote for their category too
-TEMPERATURE = 4.0  # scores → probabilities; fitted on 5-fold predictions (min. log-loss)
-TRIAGE_THRESHOLD = 0.5  # below: 待分办 (about 9 % of letters; 93 % of the rest routed right)
-# the topic of a letter is in its title and opening; reading further costs time, not accuracy
+# the topic of a letter is in its title and opening; past this, more text costs time, not accuracy
 MAX_BODY_CHARS = 600
+EXPLANATION_WORDS = 5
+# a word is shown as a reason only when it carries a fair share of the strongest word's push
+EXPLANATION_SHARE = 0.15
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# a feature word is Chinese characters only, or a Latin word (ETC, KTV, EMS): no digits, no codes
+_FEATURE_WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z]{2,}")
+_CHINESE_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+# a quantity written in characters (「一个多月」「两年」「三百块」) is a number too: never a reason
+_QUANTITY = re.compile(
+    r"[〇零一二三四五六七八九十百千万亿两几半]+[个多余来]*"
+    r"(?:月|年|天|日|次|号|岁|元|块|毛|分|小时|周|星期|个|人|户|家|层|栋|楼|米|公里|亩|斤|吨)?"
+)
+# numbers (phone, ID, bank card, house and room numbers with their unit) and a self-introduced
+# name: 「我叫王小明」, not 「我是农民工」, which says what the letter is about
+_NUMBERS = re.compile(r"[0-9]+(?:[-\s]*[0-9]+)*[Xx]?(?:\s*(?:号|弄|栋|幢|单元|室|楼|层))?")
+_SELF_NAMED = re.compile(
+    r"(我叫|名叫|我的名字是|我的名字叫|姓名[:：]?)\s*[\u4e00-\u9fa5·]{2,4}(?=[，,。.\s、;；]|$|电话|手机|家住|住在|联系)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +51,7 @@ class RoutingDecision:
     category: str | None
     department: Department | None
     confidence: float
-    keywords: tuple[str, ...]  # what decided it, strongest first
+    keywords: tuple[str, ...]  # what decided it, strongest first: real words, never numbers
     needs_triage: bool
     scores: dict[str, float]
 
@@ -41,16 +60,9 @@ class RoutingDecision:
         return self.department.id if self.department else None
 
 
-def message_features(segmenter: Segmenter, title: str, body: str, title_weight: float) -> dict[str, float]:
-    """Words (two characters or more) present in title and body; title words count more."""
-    features: dict[str, float] = defaultdict(float)
-    for word in set(segmenter.words(title)):
-        if len(word) >= 2:
-            features[word] += title_weight
-    for word in set(segmenter.words(body)):
-        if len(word) >= 2:
-            features[word] += 1.0
-    return dict(features)
+def strip_pii(text: str) -> str:
+    """The (normalised) text with no number and no self-introduced name left to read."""
+    return _NUMBERS.sub(" ", _SELF_NAMED.sub(r"\1 ", text))
 
 
 def split_title(text: str) -> tuple[str, str]:
@@ -58,73 +70,145 @@ def split_title(text: str) -> tuple[str, str]:
     return title, body
 
 
+def pieces(text: str) -> list[str]:
+    """Every single character and every pair of adjacent characters of each run of Chinese text."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        out.extend(run)
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class LetterFeatures:
+    blocks: dict[str, Counter[str]]  # block name → feature → count
+    words: Counter[str]  # the letter's words, title words counted title_repeat times
+
+
+def letter_features(segmenter: Segmenter, title: str, body: str, title_repeat: int) -> LetterFeatures:
+    """What the model reads: words, characters and character pairs, and the title's own."""
+    title = strip_pii(normalize(title))
+    body = strip_pii(normalize(body[: MAX_BODY_CHARS * 2]))[:MAX_BODY_CHARS]
+    title_words = [w for w in segmenter.words(title, normalised=True) if _FEATURE_WORD.fullmatch(w)]
+    body_words = [w for w in segmenter.words(body, normalised=True) if _FEATURE_WORD.fullmatch(w)]
+    title_pieces, body_pieces = pieces(title), pieces(body)
+    words: Counter[str] = Counter(body_words)
+    all_pieces: Counter[str] = Counter(body_pieces)
+    for _ in range(title_repeat):
+        words.update(title_words)
+        all_pieces.update(title_pieces)
+    return LetterFeatures({"words": words, "pieces": all_pieces, "title": Counter(title_words + title_pieces)}, words)
+
+
+_SUBLINEAR = (0.0, *(1.0 + math.log(c) for c in range(1, 256)))
+
+
+def weighted(counts: Mapping[str, int], rows: Mapping[str, Sequence], block_weight: float) -> dict[str, float]:
+    """(1 + ln count) × IDF for the features the table knows (IDF first in each row), scaled to
+    length `block_weight`: a long letter does not outvote a short one by length alone."""
+    values = {
+        f: (_SUBLINEAR[c] if c < 256 else 1.0 + math.log(c)) * row[0]
+        for f, c in counts.items()
+        if (row := rows.get(f)) is not None
+    }
+    norm = math.sqrt(sum(v * v for v in values.values()))
+    if not norm:
+        return {}
+    scale = block_weight / norm
+    return {f: v * scale for f, v in values.items()}
+
+
 class KeywordRouter:
     def __init__(self, taxonomy: Taxonomy, segmenter: Segmenter) -> None:
         self.taxonomy = taxonomy
+        self.model: RoutingModel = taxonomy.model
         self._seg = segmenter
         segmenter.add_words(taxonomy.words)
-        # one table: keyword → [(category, weight)], learned and curated together
-        table: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        for category, weights in taxonomy.learned.items():
-            if not taxonomy.category(category).routable:
-                continue
-            for word, weight in weights.items():
-                table[word][category] += weight
-        routable = [c for c in taxonomy.categories if c.routable]
-        for category in routable:
-            for word, weight in category.keywords.items():
-                table[word][category.name] += weight
-            for department in category.departments:
-                for word, weight in department.keywords.items():
-                    table[word][category.name] += weight * CURATED_DEPARTMENT_FACTOR
-        self._table = {w: dict(c) for w, c in table.items()}
-        self._categories = [c.name for c in routable]
+        self._blocks = [b for b in self.model.blocks if self.model.blocks[b]]
+        self._not_reasons = taxonomy.not_reasons
+        routable = [c.name for c in taxonomy.categories if c.routable]
+        # nothing learned (an empty table): every letter waits for a person; the first routable
+        # category stands as a mere placeholder
+        self._fallback = self.model.categories[0] if self.model.categories else routable[0]
 
-    def features(self, text: str, title: str | None = None) -> dict[str, float]:
+    def features(self, text: str, title: str | None = None) -> LetterFeatures:
         if title is None:
             title, body = split_title(text)
         else:
             body = text
-        body = body[:MAX_BODY_CHARS]
-        return message_features(self._seg, normalize(title), normalize(body), self.taxonomy.title_weight)
+        return letter_features(self._seg, title, body, self.model.title_repeat)
 
     def route(self, text: str, title: str | None = None) -> RoutingDecision:
-        features = self.features(text, title)
-        scores = dict.fromkeys(self._categories, 0.0)
-        contributions: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        for word, count in features.items():
-            for category, weight in self._table.get(word, {}).items():
-                scores[category] += weight * count
-                contributions[category].append((weight * count, word))
-        if not any(contributions.values()):
-            # nothing to go on: a person routes it; the first category stands as a mere placeholder
-            fallback = self._categories[0]
-            return RoutingDecision(fallback, self._department(fallback, {})[0], 0.0, (), True, scores)
-        best = max(scores, key=scores.__getitem__)
-        top = max(scores.values())
-        exps = {c: math.exp((s - top) / TEMPERATURE) for c, s in scores.items()}
-        confidence = exps[best] / sum(exps.values())
-        department, department_words = self._department(best, features)
-        keywords = [w for _, w in sorted(contributions[best], reverse=True) if _ > 0][:5]
-        for word in department_words:
-            if word not in keywords:
-                keywords.append(word)
+        model = self.model
+        letter = self.features(text, title)
+        vectors = {
+            b: weighted(letter.blocks[b], model.blocks[b], model.block_weights.get(b, 0.0)) for b in self._blocks
+        }
+        values: list[float] = []
+        weights: list[tuple[float, ...]] = []
+        for block, vector in vectors.items():
+            rows = model.blocks[block]
+            values.extend(vector.values())
+            weights.extend(rows[f][1] for f in vector)
+        # per category: bias + Σ value × weight (columns of the weight rows, summed in C)
+        columns = zip(*weights, strict=True) if weights else ((),) * len(model.bias)
+        scores = [b + sum(map(operator.mul, values, column)) for b, column in zip(model.bias, columns, strict=True)]
+        named = {c: round(s, 3) for c, s in zip(model.categories, scores, strict=True)}
+        if not any(vectors.values()):
+            department, _ = self._department(self._fallback, letter.words)
+            return RoutingDecision(self._fallback, department, 0.0, (), True, named)
+        best = max(range(len(scores)), key=scores.__getitem__)
+        category = model.categories[best]
+        exps = [math.exp((s - scores[best]) / model.temperature) for s in scores]
+        confidence = 1.0 / sum(exps)
+        evidence = self._evidence(letter, vectors, best)
+        department, department_words = self._department(category, letter.words)
+        keywords = evidence + [w for w in department_words if w not in evidence]
+        if not evidence:
+            confidence = 0.0  # nothing a citizen would recognise speaks for it: a person decides
         return RoutingDecision(
-            category=best,
+            category=category,
             department=department,
             confidence=round(confidence, 3),
-            keywords=tuple(keywords[:6]),
-            needs_triage=confidence < TRIAGE_THRESHOLD,
-            scores={c: round(s, 3) for c, s in scores.items()},
+            keywords=tuple(keywords[: EXPLANATION_WORDS + 1]),
+            needs_triage=confidence < model.triage_below or not evidence,
+            scores=named,
         )
 
-    def _department(self, category_name: str, features: dict[str, float]) -> tuple[Department, list[str]]:
+    def _evidence(self, letter: LetterFeatures, vectors: dict[str, dict[str, float]], k: int) -> list[str]:
+        """The letter's real words that pushed category k most: each word with its own weight and
+        that of the characters and character pairs inside it."""
+        push: dict[str, dict[str, float]] = {}
+        for block, vector in vectors.items():
+            rows = self.model.blocks[block]
+            push[block] = {f: v * rows[f][1][k] for f, v in vector.items()}
+        words, parts, title = push.get("words", {}), push.get("pieces", {}), push.get("title", {})
+        ranked: list[tuple[float, str]] = []
+        for word in letter.words:
+            if (
+                not _CHINESE_WORD.fullmatch(word)
+                or _QUANTITY.fullmatch(word)
+                or word in self._not_reasons
+                or not self._seg.frequency(word)
+            ):
+                continue
+            score = words.get(word, 0.0) + title.get(word, 0.0)
+            score += sum(parts.get(p, 0.0) + (title.get(p, 0.0) if p != word else 0.0) for p in set(pieces(word)))
+            if score > 0:
+                ranked.append((score, word))
+        ranked.sort(reverse=True)
+        if not ranked:
+            return []
+        floor = ranked[0][0] * EXPLANATION_SHARE
+        return [w for s, w in ranked[:EXPLANATION_WORDS] if s >= floor]
+
+    def _department(self, category_name: str, words: Mapping[str, float]) -> tuple[Department, list[str]]:
         category = self.taxonomy.category(category_name)
         best: tuple[float, Department, list[str]] | None = None
         for department in category.departments:
             # a department's own short name (「交警」「城管」) always points at it
             weights = {department.short: 3.0, **department.keywords}
-            matched = [(weights[w] * c, w) for w, c in features.items() if w in weights]
+            matched = [(weights[w] * c, w) for w, c in words.items() if w in weights]
             score = sum(s for s, _ in matched)
             if score > 0 and (best is None or score > best[0]):
                 best = (score, department, [w for _, w in sorted(matched, reverse=True)])
