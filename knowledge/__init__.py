@@ -17,6 +17,7 @@ from .faq import Citation, FaqEntry, load_faq
 from .laws import REGULATION, Article, Law, load_laws
 from .lexicon import Lexicon, load_lexicon
 from .outreach import Outreach, QuizItem, load_outreach
+from .qa_model import QaModel, load_qa_model
 from .remedies import Remedies, load_remedies
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Law",
     "Lexicon",
     "Outreach",
+    "QaModel",
     "QuizItem",
     "Remedies",
     "Taxonomy",
@@ -50,6 +52,7 @@ class Knowledge:
     outreach: Outreach
     remedies: Remedies
     colloquial: Colloquial = field(default_factory=load_colloquial)
+    qa_model: QaModel = field(default_factory=load_qa_model)
 
     @property
     def regulation(self) -> Law:

@@ -41,8 +41,16 @@ class Rewriter:
         self._plain.update(colloquial.dialect)
         keys = sorted(self._plain, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
+        # a particle only at the end of a sentence: 「有用伐？」 asks, 「步伐」 does not
+        self._final = dict(colloquial.final)
+        finals = sorted(self._final, key=len, reverse=True)
+        self._final_pattern = (
+            re.compile(f"({'|'.join(map(re.escape, finals))})(?=[?？!！。.,，;；~～\\s]|$)") if finals else None
+        )
 
     def __call__(self, text: str) -> str:
+        if self._final_pattern is not None:
+            text = self._final_pattern.sub(lambda m: self._final[m.group(1)], text)
         if self._pattern is None:
             return text
         return self._pattern.sub(lambda m: self._plain[m.group(0)], text)
