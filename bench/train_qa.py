@@ -84,7 +84,9 @@ def confidence_rows(retriever: Retriever, rows: list[dict]) -> tuple[list[list[f
         if reading is None or not reading.ranked:
             continue
         ranked = reading.ranked
-        features = retriever.confidence_features(reading.text, reading.words, ranked[0], ranked[1] if len(ranked) > 1 else None)
+        features = retriever.confidence_features(
+            reading.text, reading.words, ranked[0], ranked[1] if len(ranked) > 1 else None
+        )
         x.append([features[f] for f in CONFIDENCE_FEATURES])
         # the target is "a question about the regulation": whether the top candidate is right is
         # the ranker's job, and doubting hard in-scope questions would only cost right answers
@@ -110,9 +112,14 @@ def fit(x: list[list[float]], y: list[int], *, intercept: bool) -> tuple[list[fl
 
 def train(retriever: Retriever, knowledge, rows: list[dict]) -> QaModel:  # type: ignore[no-untyped-def]
     w, _ = fit(*rank_pairs(retriever, rows), intercept=False)
-    ranked = Retriever(dataclasses.replace(knowledge, qa_model=QaModel(dict(zip(RANK_FEATURES, w, strict=True)), {"bias": 0.0})), retriever._seg)
+    ranked = Retriever(
+        dataclasses.replace(knowledge, qa_model=QaModel(dict(zip(RANK_FEATURES, w, strict=True)), {"bias": 0.0})),
+        retriever._seg,
+    )
     c, bias = fit(*confidence_rows(ranked, rows), intercept=True)
-    return QaModel(dict(zip(RANK_FEATURES, w, strict=True)), {"bias": bias, **dict(zip(CONFIDENCE_FEATURES, c, strict=True))})
+    return QaModel(
+        dict(zip(RANK_FEATURES, w, strict=True)), {"bias": bias, **dict(zip(CONFIDENCE_FEATURES, c, strict=True))}
+    )
 
 
 def score(retriever: Retriever, rows: list[dict]) -> tuple[int, int, int, int, int]:

@@ -9,15 +9,26 @@ indexed by their questions (strongly), topic, answer and the text of the article
 foresee still finds its article. A need the intent reader recognises (复查, 复核, 不受理, 找领导,
 举报保密, 查进度) puts the entry written for it first.
 
+The documents are ranked by that score, then the articles behind the best dozen are ordered by a
+small learned model (knowledge/data/qa_model.toml, fitted by `python -m bench.train_qa`): a linear
+weighing of what speaks for each article — its best score, how many of its documents rank high,
+how well a phrasing matches as a whole, how much of the question it covers, whether a curated
+entry or only the law's own paragraph holds it. It learns how much each kind of evidence counts,
+never any question's words.
+
 The other shipped laws (劳动争议调解仲裁法, 行政复议法 …) are a second index. Their article
 answers only when it covers what the question is about clearly better than anything in the
-regulation or the FAQ («劳动仲裁的时效是多长» → 劳动争议调解仲裁法第二十七条); a question in the
-regulation's own terms is always answered from the regulation.
+regulation or the FAQ, or the question names a legal term the regulation never uses
+(«劳动仲裁的时效是多长» → 劳动争议调解仲裁法第二十七条); a question in petition words is
+always answered from the regulation. A question that asks how long is answered by the paragraph
+that states the period of the thing asked about («诉讼时效是几年» → 民法典第一百八十八条).
 
-Confidence mixes how strongly the best answer matched (its BM25 score, squashed) with the share
-of the question's topic — its own words, less the frame (多久、在哪、找谁), weighted by how rare
-they are in general Chinese — that the best answer covers. Below the threshold the caller says it
-is not sure rather than guessing: «养老金什么时候发» matches «什么时候» and nothing else.
+Confidence is the probability, from a second learned model, that the question is one the
+regulation answers: the best article's features plus how much of the question lies in words the
+knowledge base never uses (面馆、停车场), whether it is in petition words, and the margin over the
+runner-up. Below the threshold the caller says it is not sure rather than guessing: «养老金什么时候发»
+matches «什么时候» and nothing else. A question about a word itself (翻译、拼音、繁体) is never
+answered from the regulation.
 """
 
 from __future__ import annotations
@@ -64,21 +75,33 @@ FRAME_WEIGHT = 1.0  # a frame word in the phrasing match, next to a topic word
 PHRASING_WEIGHT = 8.0  # in BM25 units: a perfect phrasing match is worth a strong keyword hit
 LONG = 50  # characters: a message this long usually tells a story before it asks
 STORY_WEIGHT = 0.4  # … and the story counts this much next to the question itself
-NEED_WEIGHT = 4.0  # the entry that answers a need the intent reader recognised comes first, by this much
 STAGE_ARTICLES = {"review": 35, "recheck": 36}  # 复查, 复核
 OTHER_STAGE_WEIGHT = 0.6  # an answer about the other step of the two
-SCORE_MIDPOINT, SCORE_SPREAD = 9.0, 2.0
+SCORE_SPREAD = 2.0
 STRENGTH_SHARE = 0.35  # confidence = this share of the squashed score + the rest of the topic coverage
 CONFIDENCE_THRESHOLD = 0.40
-ANCHORED_CONFIDENCE = 0.45  # a question in petition words (上访、复查、投诉…) is ours even if worded oddly
-ANCHOR_STRENGTH = 0.25  # … as long as something in the knowledge base matched it at all
 NEED_CONFIDENCE = 0.8
 ABOUT_WORDS_CONFIDENCE = 0.1
 RANK_DEPTH = 12  # the best documents whose articles the learned ranker orders
 RANK_FEATURES = (
-    "score", "log_score", "votes", "first", "reciprocal_rank", "phrasing", "coverage", "faq", "passage",
+    "score",
+    "log_score",
+    "votes",
+    "first",
+    "reciprocal_rank",
+    "phrasing",
+    "coverage",
+    "faq",
+    "passage",
 )
-CONFIDENCE_FEATURES = (*RANK_FEATURES, "margin", "anchored", "foreign", "length", "uncovered")  # a need the intent reader recognised, answered by the entry made for it
+CONFIDENCE_FEATURES = (
+    *RANK_FEATURES,
+    "margin",
+    "anchored",
+    "foreign",
+    "length",
+    "uncovered",
+)  # a need the intent reader recognised, answered by the entry made for it
 # another law answers only when its article covers the question's topic this much, and this much
 # better than the best answer from the regulation and the FAQ
 LAW_COVERAGE, LAW_MARGIN = 0.6, 0.25
@@ -294,6 +317,9 @@ class Retriever:
         self._main = _Index(word_docs, gram_docs)
         self._n_faq = len(knowledge.faq)
         self._doc_article = [entry.citations[0] if entry else Citation(a.law, a.number) for entry, a in self._docs]
+        self._docs_of: dict[Citation, list[int]] = defaultdict(list)
+        for i, citation in enumerate(self._doc_article):
+            self._docs_of[citation].append(i)
         # every word the knowledge base uses, to tell a question about something else
         self._known = set(self._synonym_words)
         for counter in word_docs:
@@ -304,6 +330,7 @@ class Retriever:
         for counter in gram_docs:
             self._known_grams.update(counter)
         self._about_words = _alternation(slots.get("about_words", ()))
+        self._info_cache: dict[str, float] = {}
         self._doc_periods = {
             i
             for i, (entry, _) in enumerate(self._docs)
@@ -402,7 +429,7 @@ class Retriever:
         topic = [w for w in unique if w not in self._frame] or unique
         total = covered = 0.0
         for w in topic:
-            idf = self._seg.information(w)
+            idf = self._information(w)
             total += idf
             if w in vocab:
                 covered += idf
@@ -413,6 +440,14 @@ class Retriever:
                 grams = char_bigrams(w)
                 covered += idf * PARTIAL * sum(1 for g in grams if g in gram_vocab) / len(grams)
         return covered / total if total else 0.0
+
+    def _information(self, word: str) -> float:
+        info = self._info_cache.get(word)
+        if info is None:
+            info = self._info_cache[word] = self._seg.information(word)
+            if len(self._info_cache) > 50_000:  # bounded: questions bring new words forever
+                self._info_cache.clear()
+        return info
 
     def plain(self, question: str) -> str:
         """The question in plain words: dialect, known typos and misheard domain terms fixed."""
@@ -486,14 +521,15 @@ class Retriever:
         scores = self._main.scores(query, grams)
         for i in range(self._n_faq, len(scores)):
             scores[i] *= ARTICLE_DOC_WEIGHT
-        similarity = [0.0] * len(self._phrasing_entry)
+        similarity: dict[int, float] = defaultdict(float)
         for term, qw in self._vector(query, grams).items():
             for index, pw in self._phrasings.get(term, ()):
                 similarity[index] += qw * pw
         phrasing = [0.0] * len(scores)
-        for index, sim in enumerate(similarity):
+        for index, sim in similarity.items():
             doc = self._phrasing_entry[index]
-            phrasing[doc] = max(phrasing[doc], sim)
+            if sim > phrasing[doc]:
+                phrasing[doc] = sim
         for doc in range(self._n_faq):
             if scores[doc] > 0:
                 scores[doc] += PHRASING_WEIGHT * phrasing[doc]
@@ -501,14 +537,12 @@ class Retriever:
         stage = review_stage(text)
         if stage is not None:
             other = STAGE_ARTICLES["recheck" if stage == "review" else "review"]
-            for i in range(len(scores)):
-                if self._doc_article[i] == Citation(REGULATION, other):
-                    scores[i] *= OTHER_STAGE_WEIGHT
+            for i in self._docs_of.get(Citation(REGULATION, other), ()):
+                scores[i] *= OTHER_STAGE_WEIGHT
         elif self._other_decision.search(text):
             # 复查 and 复核 are for a petition's outcome, not for a judgment, an award or a penalty
-            for i in range(len(scores)):
-                citation = self._doc_article[i]
-                if citation.law == REGULATION and citation.article in STAGE_ARTICLES.values():
+            for number in STAGE_ARTICLES.values():
+                for i in self._docs_of.get(Citation(REGULATION, number), ()):
                     scores[i] *= OTHER_STAGE_WEIGHT
         return scores, phrasing
 
@@ -536,7 +570,7 @@ class Retriever:
                 "first": 1.0 if positions[0] == 0 else 0.0,
                 "reciprocal_rank": 1.0 / (1 + positions[0]),
                 "phrasing": max(phrasing[d] for d in docs),
-                "coverage": max(self._coverage(words, self._main, d) for d in docs[:3]),
+                "coverage": self._coverage(words, self._main, lead),
                 "faq": 1.0 if lead < self._n_faq else 0.0,
                 "passage": max(passages, default=0.0) / best,
             }
@@ -567,7 +601,7 @@ class Retriever:
         「信访局门口的停车场怎么收费」, which an answer about 信访局 does not speak to."""
         vocab = self._main.words.vocab[doc]
         missing = [
-            self._seg.information(w)
+            self._information(w)
             for w in dict.fromkeys(words)
             if w not in self._frame
             and w not in vocab
@@ -582,7 +616,7 @@ class Retriever:
         topic = [w for w in dict.fromkeys(words) if w not in self._frame]
         total = foreign = 0.0
         for w in topic:
-            info = self._seg.information(w)
+            info = self._information(w)
             total += info
             if w not in self._known and not (len(w) > 1 and all(g in self._known_grams for g in char_bigrams(w))):
                 foreign += info
