@@ -110,11 +110,12 @@ def fit(x: list[list[float]], y: list[int], *, intercept: bool) -> tuple[list[fl
     return [float(v) for v in w], bias
 
 
-def train(retriever: Retriever, knowledge, rows: list[dict]) -> QaModel:  # type: ignore[no-untyped-def]
-    w, _ = fit(*rank_pairs(retriever, rows), intercept=False)
+def train(engine: Engine, rows: list[dict]) -> QaModel:
+    knowledge = engine.knowledge
+    w, _ = fit(*rank_pairs(engine.retriever, rows), intercept=False)
     ranked = Retriever(
         dataclasses.replace(knowledge, qa_model=QaModel(dict(zip(RANK_FEATURES, w, strict=True)), {"bias": 0.0})),
-        retriever._seg,
+        engine.segmenter,
     )
     c, bias = fit(*confidence_rows(ranked, rows), intercept=True)
     return QaModel(
@@ -167,14 +168,14 @@ def main() -> None:
     print(f"confidence threshold {CONFIDENCE_THRESHOLD}; leave-one-set-out (models fitted on the other sets):")
     for name, rows in by_set.items():
         others = [r for n, rs in by_set.items() if n != name for r in rs]
-        held = Retriever(dataclasses.replace(knowledge, qa_model=train(base, knowledge, others)), engine.segmenter)
+        held = Retriever(dataclasses.replace(knowledge, qa_model=train(engine, others)), engine.segmenter)
         before = score(base, rows)
         after = score(held, rows)
         print(
             f"  {name:28s} ranked first {before[0]}/{before[2]} → {after[0]}, answered {after[1]}"
             f"   out of scope answered {before[3]}/{before[4]} → {after[3]}"
         )
-    model = train(base, knowledge, [r for rows in by_set.values() for r in rows])
+    model = train(engine, [r for rows in by_set.values() for r in rows])
     print(render(model))
     if args.write:
         MODEL_FILE.write_text(render(model), "utf-8")

@@ -52,7 +52,8 @@ def test_misheard_domain_terms_are_found_by_their_sound(engine, typed: str, mean
 
 
 @pytest.mark.parametrize(
-    "text", ["交付查验", "诉讼时效是几年", "今天天气怎么样", "红烧肉怎么做才不腻", "我家上方漏水", "出了事他们都躲着不见人"]
+    "text",
+    ["交付查验", "诉讼时效是几年", "今天天气怎么样", "红烧肉怎么做才不腻", "我家上方漏水", "出了事他们都躲着不见人"],
 )
 def test_real_words_are_left_alone(engine, text: str) -> None:  # type: ignore[no-untyped-def]
     assert engine.retriever.plain(text) == text
