@@ -87,7 +87,8 @@ def main() -> None:
     print(
         summary("ours (FAQ+law+needs)", lat_ours, wall_ours),
         f"  top-1 {ours.top1_accuracy:.1%}  top-3 {ours.top3_accuracy:.1%}"
-        f"  out-of-scope answered {ours.false_answers}/{ours.out_of_scope}",
+        f"  out-of-scope answered {ours.false_answers}/{ours.out_of_scope}"
+        f" ({ours.other_law_answers} from another law)",
     )
     print(
         summary("baseline (jieba+BM25)", lat_base, wall_base),

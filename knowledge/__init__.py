@@ -19,6 +19,7 @@ from .faq import Citation, FaqEntry, load_faq
 from .laws import REGULATION, Article, Law, load_laws
 from .lexicon import Lexicon, load_lexicon
 from .outreach import Outreach, QuizItem, load_outreach
+from .qa_model import QaModel, load_qa_model
 from .remedies import Remedies, load_remedies
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Lexicon",
     "Meaning",
     "Outreach",
+    "QaModel",
     "QuizItem",
     "Remedies",
     "Taxonomy",
@@ -57,6 +59,7 @@ class Knowledge:
     choices: ChoiceVocabulary
     accusations: AccusationRules
     colloquial: Colloquial = field(default_factory=load_colloquial)
+    qa_model: QaModel = field(default_factory=load_qa_model)
 
     @property
     def regulation(self) -> Law:

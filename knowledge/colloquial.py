@@ -16,6 +16,7 @@ class Colloquial:
     dialect: tuple[tuple[str, str], ...]  # (said, plain), longest first
     typos: tuple[tuple[str, str], ...]  # (typed, meant), longest first
     slots: dict[str, tuple[str, ...]]
+    final: tuple[tuple[str, str], ...] = ()  # sentence-final particles (said, plain): 有用伐 → 有用吗
 
     def slot(self, name: str) -> tuple[str, ...]:
         return self.slots[name]
@@ -43,7 +44,7 @@ def parse_colloquial(file: DataFile) -> Colloquial:
         name: tuple(dict.fromkeys(require_str_list(file, slots_table, name, file.key_line(name))))
         for name in slots_table
     }
-    return Colloquial(_pairs(file, "dialect"), _pairs(file, "typos"), slots)
+    return Colloquial(_pairs(file, "dialect"), _pairs(file, "typos"), slots, _pairs(file, "final"))
 
 
 @cache

@@ -33,6 +33,10 @@ _FUZZY = ((re.compile(r"^([zcs])h"), r"\1"), (re.compile(r"([aei])ng$"), r"\1n")
 _NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百]+(?=个?(?:工作日|日|天|月|年|人|户|名|岁|次|倍|周|星期))")
 
 
+# words that end in a character the [final] table reads as a particle: 「改革的步伐」 stays
+_ENDS_LIKE_A_PARTICLE = frozenset({"步伐", "砍伐", "讨伐", "征伐", "北伐", "采伐", "杀伐", "攻伐"})
+
+
 class Rewriter:
     """Dialect, colloquial forms and listed typos → plain Mandarin, in one pass."""
 
@@ -41,11 +45,25 @@ class Rewriter:
         self._plain.update(colloquial.dialect)
         keys = sorted(self._plain, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
+        # a particle only at the end of a sentence: 「有用伐？」 asks, 「步伐」 does not
+        self._final = dict(colloquial.final)
+        finals = sorted(self._final, key=len, reverse=True)
+        self._final_pattern = (
+            re.compile(f"({'|'.join(map(re.escape, finals))})(?=[?？!！。.,，;；~～\\s]|$)") if finals else None
+        )
 
     def __call__(self, text: str) -> str:
+        if self._final_pattern is not None:
+            text = self._final_pattern.sub(self._particle, text)
         if self._pattern is None:
             return text
         return self._pattern.sub(lambda m: self._plain[m.group(0)], text)
+
+    def _particle(self, match: re.Match[str]) -> str:
+        start = match.start()
+        if match.string[max(0, start - 1) : match.end()] in _ENDS_LIKE_A_PARTICLE:
+            return match.group(0)
+        return self._final[match.group(1)]
 
 
 @cache

@@ -40,6 +40,7 @@ class QaReport:
     unsure: int = 0  # in-scope questions below the confidence threshold: no citation, a miss
     out_of_scope: int = 0  # questions labelled with no article
     false_answers: int = 0  # … that were answered confidently, with a citation
+    other_law_answers: int = 0  # … of which from another shipped law (劳动合同法…), as /api/v1/ask may
     misses: list[tuple[str, list[int], list[str]]] = field(default_factory=list)  # (q, expected, got)
     false_answered: list[tuple[str, list[str]]] = field(default_factory=list)
 
@@ -57,7 +58,8 @@ class QaReport:
             f"top-1 准确率 {self.top1_accuracy:.1%}（{self.top1}/{self.total}）",
             f"top-3 准确率 {self.top3_accuracy:.1%}（{self.top3}/{self.total}）",
             f"低于置信阈值、答「不确定」的 {self.unsure} 个（计为未命中）",
-            f"范围外问题被有把握地作答 {self.false_answers}/{self.out_of_scope}",
+            f"范围外问题被有把握地作答 {self.false_answers}/{self.out_of_scope}"
+            f"（其中引用其他法律的 {self.other_law_answers} 个）",
         ]
         if self.misses:
             lines.append("未命中（top-1）：")
@@ -90,6 +92,7 @@ def evaluate_qa(retriever: Retriever, rows: Iterable[dict]) -> QaReport:
             report.out_of_scope += 1
             if cited:
                 report.false_answers += 1
+                report.other_law_answers += cited[0].law != REGULATION
                 report.false_answered.append((row["q"], got))
             continue
         hits = [c.law == REGULATION and c.article in expected for c in cited]

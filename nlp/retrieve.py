@@ -9,26 +9,40 @@ indexed by their questions (strongly), topic, answer and the text of the article
 foresee still finds its article. A need the intent reader recognises (复查, 复核, 不受理, 找领导,
 举报保密, 查进度) puts the entry written for it first.
 
+The documents are ranked by that score, then the articles behind the best dozen are ordered by a
+small learned model (knowledge/data/qa_model.toml, fitted by `python -m bench.train_qa`): a linear
+weighing of what speaks for each article — its best score, how many of its documents rank high,
+how well a phrasing matches as a whole, how much of the question it covers, whether a curated
+entry or only the law's own paragraph holds it. It learns how much each kind of evidence counts,
+never any question's words.
+
 The other shipped laws (劳动争议调解仲裁法, 行政复议法 …) are a second index. Their article
 answers only when it covers what the question is about clearly better than anything in the
-regulation or the FAQ («劳动仲裁的时效是多长» → 劳动争议调解仲裁法第二十七条); a question in the
-regulation's own terms is always answered from the regulation.
+regulation or the FAQ, or the question names a legal term the regulation never uses
+(«劳动仲裁的时效是多长» → 劳动争议调解仲裁法第二十七条); a question in petition words is
+always answered from the regulation. A question that asks how long is answered by the paragraph
+that states the period of the thing asked about («诉讼时效是几年» → 民法典第一百八十八条).
 
-Confidence mixes how strongly the best answer matched (its BM25 score, squashed) with the share
-of the question's topic — its own words, less the frame (多久、在哪、找谁), weighted by how rare
-they are in general Chinese — that the best answer covers. Below the threshold the caller says it
-is not sure rather than guessing: «养老金什么时候发» matches «什么时候» and nothing else.
+Confidence is the probability, from a second learned model, that the question is one the
+regulation answers: the best article's features plus how much of the question lies in words the
+knowledge base never uses (面馆、停车场), whether it is in petition words, and the margin over the
+runner-up. Below the threshold the caller says it is not sure rather than guessing: «养老金什么时候发»
+matches «什么时候» and nothing else. A question about a word itself (翻译、拼音、繁体) is never
+answered from the regulation.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from knowledge import REGULATION, Article, Citation, FaqEntry, Knowledge
+from knowledge import REGULATION, Article, Citation, FaqEntry, Knowledge, KnowledgeError
+from knowledge.qa_model import QA_MODEL_FILE
 
 from .colloquial import Homophones, digits
 from .intent import IntentGuess, asked_part, plain, read_need, review_stage
@@ -36,6 +50,16 @@ from .normalize import normalize
 from .segment import Segmenter
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_DAYS = re.compile(r"(\d+)个?(?:天|自然日)")  # 「60天」 as the law writes it: 60日
+# a question that asks how long, and a text that states a period (after canonical(): 60日, 3年)
+_ASKS_PERIOD = re.compile(r"几年|几个?月|几天|几日|多久|多长|多少天|多少日|多少年|时效|期限|时限")
+_STATES_PERIOD = re.compile(r"\d+个?(工作日|日|月|年)")
+_PERIOD_UNITS = (
+    (re.compile(r"几年|多少年"), "年"),
+    (re.compile(r"几个?月|多少个?月"), "月"),
+    (re.compile(r"几天|几日|多少天|多少日"), "日"),
+)
+PERIOD_BOOST = 1.3  # a law's paragraph that states a period, for a question that asks one
 _DURATION = re.compile(r"[0-9一二三四五六七八九十两几半多]+个?(?:月|天|日|星期|礼拜|周|年)")
 
 K1 = 1.2
@@ -47,18 +71,37 @@ PARTIAL = 0.5  # credit for an unknown word whose characters the document holds 
 # field weights for FAQ documents: the citizen-worded questions matter most
 FIELD_WEIGHTS = {"questions": 1.0, "topic": 1.0, "answer": 0.35, "article": 0.25}
 ARTICLE_DOC_WEIGHT = 0.8  # a bare article competes a little below a curated answer
+FRAME_WEIGHT = 1.0  # a frame word in the phrasing match, next to a topic word
 PHRASING_WEIGHT = 8.0  # in BM25 units: a perfect phrasing match is worth a strong keyword hit
 LONG = 50  # characters: a message this long usually tells a story before it asks
 STORY_WEIGHT = 0.4  # … and the story counts this much next to the question itself
-NEED_WEIGHT = 4.0  # the entry that answers a need the intent reader recognised comes first, by this much
 STAGE_ARTICLES = {"review": 35, "recheck": 36}  # 复查, 复核
 OTHER_STAGE_WEIGHT = 0.6  # an answer about the other step of the two
-SCORE_MIDPOINT, SCORE_SPREAD = 9.0, 2.0
+SCORE_SPREAD = 2.0
 STRENGTH_SHARE = 0.35  # confidence = this share of the squashed score + the rest of the topic coverage
 CONFIDENCE_THRESHOLD = 0.40
-ANCHORED_CONFIDENCE = 0.45  # a question in petition words (上访、复查、投诉…) is ours even if worded oddly
-ANCHOR_STRENGTH = 0.25  # … as long as something in the knowledge base matched it at all
-NEED_CONFIDENCE = 0.8  # a need the intent reader recognised, answered by the entry made for it
+NEED_CONFIDENCE = 0.8
+ABOUT_WORDS_CONFIDENCE = 0.1
+RANK_DEPTH = 12  # the best documents whose articles the learned ranker orders
+RANK_FEATURES = (
+    "score",
+    "log_score",
+    "votes",
+    "first",
+    "reciprocal_rank",
+    "phrasing",
+    "coverage",
+    "faq",
+    "passage",
+)
+CONFIDENCE_FEATURES = (
+    *RANK_FEATURES,
+    "margin",
+    "anchored",
+    "foreign",
+    "length",
+    "uncovered",
+)  # a need the intent reader recognised, answered by the entry made for it
 # another law answers only when its article covers the question's topic this much, and this much
 # better than the best answer from the regulation and the FAQ
 LAW_COVERAGE, LAW_MARGIN = 0.6, 0.25
@@ -88,6 +131,27 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class _Candidate:
+    """An article of the regulation that may answer a question: its best document, the learned
+    rank and the features it rests on."""
+
+    article: Citation
+    doc: int
+    rank: float
+    features: dict[str, float]
+
+
+class _Reading(NamedTuple):
+    text: str  # the question made plain
+    words: list[str]
+    query: dict[str, float]
+    grams: dict[str, float]
+    need: IntentGuess | None
+    scores: list[float]  # per document
+    ranked: list[_Candidate]  # candidate articles, best first
+
+
+@dataclass(frozen=True, slots=True)
 class Retrieval:
     question: str
     answers: tuple[Answer, ...]
@@ -111,6 +175,20 @@ class Retrieval:
                 if citation not in seen:
                     seen.append(citation)
         return seen[:limit]
+
+
+def _period_of(text: str, topic: Sequence[str], gap: int = 4) -> bool:
+    """True when a topic word stands right before a period the text states («诉讼时效期间为3年»,
+    not «诉讼时效期间的最后6个月»: the first is the period of the thing asked about)."""
+    for m in _STATES_PERIOD.finditer(text):
+        if any(w in text[max(0, m.start() - len(w) - gap) : m.start()] for w in topic):
+            return True
+    return False
+
+
+def canonical(text: str) -> str:
+    """Normalised, with numbers as the law writes them («六十天» → «60日»): questions and documents alike."""
+    return _DAYS.sub(r"\1日", digits(normalize(text)))
 
 
 def char_bigrams(text: str) -> list[str]:
@@ -216,7 +294,7 @@ class Retriever:
             grams: Counter[str] = Counter()
             for name, text in fields.items():
                 weight = FIELD_WEIGHTS[name]
-                norm = normalize(text)
+                norm = canonical(text)
                 field_words = self._seg.words(norm, normalised=True)
                 for w in field_words:
                     words[w] += weight
@@ -234,10 +312,39 @@ class Retriever:
             for passage in _passages(article):
                 self._passage[len(self._docs)] = passage
                 self._docs.append((None, article))
-                word_docs.append(Counter(self._seg.words(normalize(passage), normalised=True)))
-                gram_docs.append(Counter(char_bigrams(normalize(passage))))
+                word_docs.append(Counter(self._seg.words(canonical(passage), normalised=True)))
+                gram_docs.append(Counter(char_bigrams(canonical(passage))))
         self._main = _Index(word_docs, gram_docs)
         self._n_faq = len(knowledge.faq)
+        self._doc_article = [entry.citations[0] if entry else Citation(a.law, a.number) for entry, a in self._docs]
+        self._docs_of: dict[Citation, list[int]] = defaultdict(list)
+        for i, citation in enumerate(self._doc_article):
+            self._docs_of[citation].append(i)
+        # every word the knowledge base uses, to tell a question about something else
+        self._known = set(self._synonym_words)
+        for counter in word_docs:
+            self._known.update(counter)
+        for slot_words in slots.values():
+            self._known.update(slot_words)
+        self._known_grams = set()
+        for counter in gram_docs:
+            self._known_grams.update(counter)
+        self._about_words = _alternation(slots.get("about_words", ()))
+        self._info_cache: dict[str, float] = {}
+        self._doc_periods = {
+            i
+            for i, (entry, _) in enumerate(self._docs)
+            if _STATES_PERIOD.search(canonical(entry.answer) if entry else canonical(self._passage.get(i, "")))
+        }
+        self._regulation_words = set()
+        for counter in word_docs[self._n_faq :]:
+            self._regulation_words.update(counter)
+        model = knowledge.qa_model
+        unknown = (set(model.rank) - set(RANK_FEATURES)) | (set(model.confidence) - {*CONFIDENCE_FEATURES, "bias"})
+        if unknown:
+            raise KnowledgeError(f"knowledge/data/{QA_MODEL_FILE}", None, f"未知的特征：{'、'.join(sorted(unknown))}")
+        self._rank_weights = model.rank
+        self._confidence_weights = model.confidence
         self._need_doc = {entry.need: i for i, entry in enumerate(knowledge.faq) if entry.need}
         # the other laws, in an index of their own: their length must not dilute the regulation's
         self._law_articles: list[Article] = []
@@ -251,15 +358,21 @@ class Retriever:
                 for passage in _passages(article):
                     self._law_articles.append(article)
                     self._law_passages.append(passage)
-                    law_words.append(Counter(self._seg.words(normalize(passage), normalised=True)))
-                    law_grams.append(Counter(char_bigrams(normalize(passage))))
+                    law_words.append(Counter(self._seg.words(canonical(passage), normalised=True)))
+                    law_grams.append(Counter(char_bigrams(canonical(passage))))
         self._laws = _Index(law_words, law_grams)
-        # every word a question may mean, for finding misheard ones: the knowledge base's own words
+        self._law_texts = [canonical(p) for p in self._law_passages]
+        self._law_periods = {  # passage → the units of the periods it states
+            i: {m.group(1) for m in _STATES_PERIOD.finditer(p)}
+            for i, p in enumerate(self._law_texts)
+            if _STATES_PERIOD.search(p)
+        }
+        # the words a misheard question may mean: the domain's terms and the citizens' words for
+        # its needs — not every word of the FAQ, or 「出了」 becomes 「除了」 and 「着不」 「这部」
         terms = set(knowledge.lexicon.all_words)
-        for counter in word_docs:
-            terms.update(counter)
-        for slot_words in slots.values():
-            terms.update(slot_words)
+        for name, slot_words in slots.items():
+            if name not in ("frame", "about_words"):
+                terms.update(slot_words)
         self._homophones = Homophones(terms, segmenter, knowledge.lexicon.terms)
         # every phrasing on its own, as a unit vector: a question that matches a phrasing as a
         # whole beats one that shares a few words with a longer entry about something else
@@ -267,7 +380,7 @@ class Retriever:
         self._phrasings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for doc, entry in enumerate(knowledge.faq):
             for question in (*entry.questions, entry.topic):
-                vector = self._vector(*self._query(normalize(question))[1:])
+                vector = self._vector(*self._query(canonical(question))[1:])
                 index = len(self._phrasing_entry)
                 self._phrasing_entry.append(doc)
                 for term, weight in vector.items():
@@ -297,7 +410,10 @@ class Retriever:
     def _vector(self, query: dict[str, float], grams: dict[str, float]) -> dict[str, float]:
         """IDF-weighted unit vector over words and (prefixed) bigrams."""
         idf, gram_idf = self._main.words, self._main.grams
-        vector = {w: q * idf.idf.get(w, idf.max_idf) for w, q in query.items()}
+        # the frame (多久、从哪天算、怎么办) says how a question asks, its topic what it is about
+        vector = {
+            w: q * idf.idf.get(w, idf.max_idf) * (FRAME_WEIGHT if w in self._frame else 1.0) for w, q in query.items()
+        }
         for g, q in grams.items():
             vector["\0" + g] = BIGRAM_WEIGHT * q * gram_idf.idf.get(g, gram_idf.max_idf)
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
@@ -313,7 +429,7 @@ class Retriever:
         topic = [w for w in unique if w not in self._frame] or unique
         total = covered = 0.0
         for w in topic:
-            idf = self._seg.information(w)
+            idf = self._information(w)
             total += idf
             if w in vocab:
                 covered += idf
@@ -325,15 +441,25 @@ class Retriever:
                 covered += idf * PARTIAL * sum(1 for g in grams if g in gram_vocab) / len(grams)
         return covered / total if total else 0.0
 
+    def _information(self, word: str) -> float:
+        info = self._info_cache.get(word)
+        if info is None:
+            info = self._info_cache[word] = self._seg.information(word)
+            if len(self._info_cache) > 50_000:  # bounded: questions bring new words forever
+                self._info_cache.clear()
+        return info
+
     def plain(self, question: str) -> str:
         """The question in plain words: dialect, known typos and misheard domain terms fixed."""
-        return digits(self._homophones.correct(plain(normalize(question))))
+        return _DAYS.sub(r"\1日", digits(self._homophones.correct(plain(normalize(question)))))
 
-    def search(self, question: str, limit: int = 5) -> Retrieval:
+    def read(self, question: str) -> _Reading | None:
+        """The question made plain and scored against every document, and the candidate
+        articles in the learned order (best first); None for a question with no words."""
         text = self.plain(question)
         words, query, grams = self._query(text)
         if not query:
-            return Retrieval(question, (), 0.0)
+            return None
         if len(text) > LONG:
             # a long account: what it asks weighs more than the story around it
             asked = asked_part(text)
@@ -341,73 +467,183 @@ class Retriever:
                 words, asked_query, asked_grams = self._query(asked)
                 query = _blend(query, asked_query, STORY_WEIGHT)
                 grams = _blend(grams, asked_grams, STORY_WEIGHT)
-        need = read_need(text)
-        scores = self._main.scores(query, grams)
-        for i in range(self._n_faq, len(scores)):
-            scores[i] *= ARTICLE_DOC_WEIGHT
-        similarity = [0.0] * len(self._phrasing_entry)
-        for term, qw in self._vector(query, grams).items():
-            for index, pw in self._phrasings.get(term, ()):
-                similarity[index] += qw * pw
-        best_phrasing = [0.0] * self._n_faq
-        for index, sim in enumerate(similarity):
-            doc = self._phrasing_entry[index]
-            best_phrasing[doc] = max(best_phrasing[doc], sim)
-        for doc, sim in enumerate(best_phrasing):
-            if scores[doc] > 0:
-                scores[doc] += PHRASING_WEIGHT * sim
-        # 复查 and 复核 are two steps with two articles: a question about one is not about the other
-        stage = review_stage(text)
-        if stage is not None:
-            other = STAGE_ARTICLES["recheck" if stage == "review" else "review"]
-            for i, (entry, article) in enumerate(self._docs):
-                if (entry.citations[0].article if entry else article.number) == other and article.law == REGULATION:
-                    scores[i] *= OTHER_STAGE_WEIGHT
-        elif self._other_decision.search(text):
-            # 复查 and 复核 are for a petition's outcome, not for a judgment, an award or a penalty
-            for i, (entry, article) in enumerate(self._docs):
-                if (entry.citations[0].article if entry else article.number) in STAGE_ARTICLES.values():
-                    scores[i] *= OTHER_STAGE_WEIGHT
-        # a need the intent reader recognised is answered by the entry written for it
-        need_doc = self._need_doc.get(need.need) if need else None
-        if need_doc is not None:
-            scores[need_doc] = max(scores) + NEED_WEIGHT
+        scores, phrasing = self._scores(text, query, grams)
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
-        answers: list[Answer] = []
-        seen_articles: set[Citation] = set()
-        for i in order:
-            if scores[i] <= 0 or len(answers) >= limit:
-                break
-            entry, article = self._docs[i]
-            if entry is None:
-                citation = Citation(article.law, article.number)
-                if citation in seen_articles:
-                    continue  # a curated answer citing this article already ranks higher
-                answers.append(Answer(scores[i], (citation,), None, article, self._passage.get(i)))
+        ranked: list[_Candidate] = []
+        if scores[order[0]] > 0:
+            ranked = sorted(self._candidates(words, scores, phrasing, order), key=lambda c: c.rank, reverse=True)
+        return _Reading(text, words, query, grams, read_need(text), scores, ranked)
+
+    def search(self, question: str, limit: int = 5) -> Retrieval:
+        reading = self.read(question)
+        if reading is None:
+            return Retrieval(question, (), 0.0)
+        text, words, query, grams, need, scores, ranked = reading
+        if not ranked:
+            return Retrieval(question, (), 0.0, tuple(words), need)
+        need_doc = self._need_doc.get(need.need) if need else None
+        # a need the intent reader recognised is answered by the entry written for it
+        if need_doc is not None:
+            needed = self._doc_article[need_doc]
+            ranked.sort(key=lambda c: c.article != needed)
+            if ranked[0].article == needed:
+                ranked[0] = dataclasses.replace(ranked[0], doc=need_doc)
             else:
-                answers.append(Answer(scores[i], entry.citations, entry, article))
-            seen_articles.update(answers[-1].citations[:1])
-        coverage = self._coverage(words, self._main, order[0]) if answers else 0.0
-        confidence = self._confidence(answers[0].score, coverage, SCORE_MIDPOINT) if answers else 0.0
-        if order and order[0] == need_doc:
+                ranked.insert(0, _Candidate(needed, need_doc, 0.0, {}))
+        answers = [self._answer(c.doc, scores[c.doc]) for c in ranked[:limit]]
+        top = ranked[0]
+        confidence = self._calibrated(text, words, top, ranked[1] if len(ranked) > 1 else None)
+        coverage = self._coverage(words, self._main, top.doc)
+        # a legal term the regulation never uses (时效、试用期、劳动仲裁), or a period the best
+        # answer does not state: another law may answer even when a FAQ entry shares the rest of
+        # the question's words
+        beyond = any(w not in self._regulation_words and self._legal.search(w) for w in words) or (
+            bool(_ASKS_PERIOD.search("".join(words))) and top.doc not in self._doc_periods
+        )
+        if top.doc == need_doc:
             confidence = max(confidence, NEED_CONFIDENCE)
-        elif self._domain.search(text):
-            if answers and self._strength(answers[0].score, SCORE_MIDPOINT) >= ANCHOR_STRENGTH:
-                confidence = max(confidence, ANCHORED_CONFIDENCE)
-        elif coverage < 1 - LAW_MARGIN and self._legal.search(text):
+        elif not self._domain.search(text) and (coverage < 1 - LAW_MARGIN or beyond) and self._legal.search(text):
             law = self._best_law(words, query, grams)
-            if law is not None and law[3] >= max(LAW_COVERAGE, coverage + LAW_MARGIN):
+            bar = LAW_COVERAGE if beyond else max(LAW_COVERAGE, coverage + LAW_MARGIN)
+            if law is not None and law[3] >= bar:
                 article, passage, score, law_coverage = law
                 answers.insert(0, Answer(score, (Citation(article.law, article.number),), None, article, passage))
                 del answers[limit:]
                 confidence = self._confidence(score, law_coverage, LAW_SCORE_MIDPOINT)
+        if self._about_words.search(text):
+            # 「信访用英语怎么说」: a question about the word, not about petitions
+            confidence = min(confidence, ABOUT_WORDS_CONFIDENCE)
         return Retrieval(question, tuple(answers), round(min(1.0, confidence), 3), tuple(words), need)
+
+    def _scores(self, text: str, query: dict[str, float], grams: dict[str, float]) -> tuple[list[float], list[float]]:
+        """Every document's score (BM25 over words and bigrams, plus how well a FAQ phrasing
+        matches as a whole), and that phrasing similarity on its own (0 for bare articles)."""
+        scores = self._main.scores(query, grams)
+        for i in range(self._n_faq, len(scores)):
+            scores[i] *= ARTICLE_DOC_WEIGHT
+        similarity: dict[int, float] = defaultdict(float)
+        for term, qw in self._vector(query, grams).items():
+            for index, pw in self._phrasings.get(term, ()):
+                similarity[index] += qw * pw
+        phrasing = [0.0] * len(scores)
+        for index, sim in similarity.items():
+            doc = self._phrasing_entry[index]
+            if sim > phrasing[doc]:
+                phrasing[doc] = sim
+        for doc in range(self._n_faq):
+            if scores[doc] > 0:
+                scores[doc] += PHRASING_WEIGHT * phrasing[doc]
+        # 复查 and 复核 are two steps with two articles: a question about one is not about the other
+        stage = review_stage(text)
+        if stage is not None:
+            other = STAGE_ARTICLES["recheck" if stage == "review" else "review"]
+            for i in self._docs_of.get(Citation(REGULATION, other), ()):
+                scores[i] *= OTHER_STAGE_WEIGHT
+        elif self._other_decision.search(text):
+            # 复查 and 复核 are for a petition's outcome, not for a judgment, an award or a penalty
+            for number in STAGE_ARTICLES.values():
+                for i in self._docs_of.get(Citation(REGULATION, number), ()):
+                    scores[i] *= OTHER_STAGE_WEIGHT
+        return scores, phrasing
+
+    def _candidates(
+        self, words: list[str], scores: list[float], phrasing: list[float], order: list[int]
+    ) -> list[_Candidate]:
+        """The articles behind the best documents, each with what speaks for it (RANK_FEATURES)
+        and its rank under the learned weights."""
+        best = scores[order[0]]
+        groups: dict[Citation, list[int]] = {}
+        for position, doc in enumerate(order[:RANK_DEPTH]):
+            if scores[doc] <= 0:
+                break
+            groups.setdefault(self._doc_article[doc], []).append(position)
+        candidates = []
+        for article, positions in groups.items():
+            docs = [order[p] for p in positions]
+            lead = docs[0]
+            total = sum(scores[d] for d in docs)
+            passages = [scores[d] for d in docs if d >= self._n_faq]
+            features = {
+                "score": scores[lead] / best,
+                "log_score": math.log1p(scores[lead]),
+                "votes": (total - scores[lead]) / best,
+                "first": 1.0 if positions[0] == 0 else 0.0,
+                "reciprocal_rank": 1.0 / (1 + positions[0]),
+                "phrasing": max(phrasing[d] for d in docs),
+                "coverage": self._coverage(words, self._main, lead),
+                "faq": 1.0 if lead < self._n_faq else 0.0,
+                "passage": max(passages, default=0.0) / best,
+            }
+            rank = sum(self._rank_weights.get(name, 0.0) * value for name, value in features.items())
+            candidates.append(_Candidate(article, lead, rank, features))
+        return candidates
+
+    def _calibrated(self, text: str, words: list[str], top: _Candidate, runner_up: _Candidate | None) -> float:
+        """The probability that the best candidate answers the question, from the learned weights."""
+        features = self.confidence_features(text, words, top, runner_up)
+        weights = self._confidence_weights
+        z = weights.get("bias", 0.0) + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def confidence_features(
+        self, text: str, words: list[str], top: _Candidate, runner_up: _Candidate | None
+    ) -> dict[str, float]:
+        features = dict(top.features)
+        features["margin"] = top.rank - runner_up.rank if runner_up is not None else 1.0
+        features["anchored"] = 1.0 if self._domain.search(text) else 0.0
+        features["foreign"] = self._foreign(words)
+        features["length"] = math.log1p(len(words))
+        features["uncovered"] = self._uncovered(words, top.doc)
+        return features
+
+    def _uncovered(self, words: Iterable[str], doc: int) -> float:
+        """How much the most telling topic word the answer does not hold says (0–1): 「停车场」 in
+        「信访局门口的停车场怎么收费」, which an answer about 信访局 does not speak to."""
+        vocab = self._main.words.vocab[doc]
+        missing = [
+            self._information(w)
+            for w in dict.fromkeys(words)
+            if w not in self._frame
+            and w not in vocab
+            and not any(t in vocab for t in self._synonym_words.get(w, ()))
+            and _CJK_RUN.fullmatch(w)
+        ]
+        return max(missing, default=0.0) / 6.0
+
+    def _foreign(self, words: Iterable[str]) -> float:
+        """Share of the question's information in words the knowledge base never uses (面馆、
+        停车场、试用期): a question mostly about such things is not about petitions."""
+        topic = [w for w in dict.fromkeys(words) if w not in self._frame]
+        total = foreign = 0.0
+        for w in topic:
+            info = self._information(w)
+            total += info
+            if w not in self._known and not (len(w) > 1 and all(g in self._known_grams for g in char_bigrams(w))):
+                foreign += info
+        return foreign / total if total else 0.0
+
+    def _answer(self, doc: int, score: float) -> Answer:
+        entry, article = self._docs[doc]
+        if entry is None:
+            return Answer(score, (Citation(article.law, article.number),), None, article, self._passage.get(doc))
+        return Answer(score, entry.citations, entry, article)
 
     def _best_law(
         self, words: list[str], query: dict[str, float], grams: dict[str, float]
     ) -> tuple[Article, str, float, float] | None:
         """The article of another law that best covers the question: (article, passage, score, coverage)."""
         scores = self._laws.scores(query, grams)
+        asked = "".join(words)
+        if _ASKS_PERIOD.search(asked):
+            # 「诉讼时效是几年」 is answered by the paragraph that says 3年 (第一百八十八条), not by
+            # its neighbours that only name 诉讼时效 or state a period in months
+            unit = next((u for pattern, u in _PERIOD_UNITS if pattern.search(asked)), None)
+            topic = [w for w in words if len(w) > 1 and w not in self._frame]
+            for i, units in self._law_periods.items():
+                boost = PERIOD_BOOST * (PERIOD_BOOST if unit in units else 1.0)
+                if _period_of(self._law_texts[i], topic):
+                    boost *= PERIOD_BOOST  # 「诉讼时效期间为3年」: the period is the asked thing's own
+                scores[i] *= boost
         best = max(range(len(scores)), key=scores.__getitem__, default=None)
         if best is None or scores[best] <= 0:
             return None

@@ -151,3 +151,14 @@ def test_colloquial_data_loads_and_bad_pairs_fail_with_their_line() -> None:
     assert err.value.line == 2
     with pytest.raises(KnowledgeError, match="slots"):
         parse_colloquial(load_toml("colloquial.toml", '[dialect]\n"俺" = "我"\n'))
+
+
+def test_the_learned_weights_are_numbers_with_their_line() -> None:
+    from knowledge import KnowledgeError
+    from knowledge.qa_model import load_qa_model
+
+    assert load_qa_model().rank and "bias" in load_qa_model().confidence
+    with pytest.raises(KnowledgeError, match=r"qa_model.toml:3"):
+        load_qa_model('[rank]\nscore = 1.0\nvotes = "many"\n[confidence]\nbias = 0.0\n')
+    with pytest.raises(KnowledgeError, match=r"\[confidence\]"):
+        load_qa_model("[rank]\nscore = 1.0\n")

@@ -20,6 +20,19 @@ def test_dialect_and_listed_typos_become_plain(said: str, plain: str) -> None:
     assert Rewriter(load_knowledge().colloquial)(said) == plain
 
 
+@pytest.mark.parametrize(
+    ("said", "plain"),
+    [
+        ("网上交材料有用伐?", "网上交材料有用吗?"),  # Wu: a particle only at the end of a sentence
+        ("改革的步伐", "改革的步伐"),
+        ("我唔识写字,点样反映", "我不会写字,怎么反映"),  # Cantonese
+        ("佢哋唔受理", "他们不受理"),
+    ],
+)
+def test_regional_speech_becomes_plain(said: str, plain: str) -> None:
+    assert Rewriter(load_knowledge().colloquial)(said) == plain
+
+
 def test_a_replacement_is_never_rewritten_again() -> None:
     # 「咋整」 → 「怎么办」 in one pass; the 「办」 it produces is not touched by later rules
     assert Rewriter(load_knowledge().colloquial)("咋整") == "怎么办"
@@ -38,7 +51,10 @@ def test_misheard_domain_terms_are_found_by_their_sound(engine, typed: str, mean
     assert engine.retriever.plain(typed) == meant
 
 
-@pytest.mark.parametrize("text", ["交付查验", "诉讼时效是几年", "今天天气怎么样", "红烧肉怎么做才不腻", "我家上方漏水"])
+@pytest.mark.parametrize(
+    "text",
+    ["交付查验", "诉讼时效是几年", "今天天气怎么样", "红烧肉怎么做才不腻", "我家上方漏水", "出了事他们都躲着不见人"],
+)
 def test_real_words_are_left_alone(engine, text: str) -> None:  # type: ignore[no-untyped-def]
     assert engine.retriever.plain(text) == text
 

@@ -137,3 +137,51 @@ def test_questions_in_the_regulations_terms_are_answered_from_it(engine) -> None
 @pytest.mark.parametrize("question", ["营业执照怎么申请", "个人所得税怎么算"])
 def test_words_found_in_a_law_do_not_make_a_legal_question(engine, question: str) -> None:  # type: ignore[no-untyped-def]
     assert not engine.ask(question).confident
+
+
+@pytest.mark.parametrize("question", ["复核这个词的拼音是什么", "“接访”翻成英文怎么说", "举报的举字繁体怎么写"])
+def test_a_question_about_a_word_is_not_answered_from_the_regulation(engine, question: str) -> None:  # type: ignore[no-untyped-def]
+    assert not engine.ask(question).confident
+
+
+@pytest.mark.parametrize(
+    ("question", "law", "article"),
+    [
+        ("诉讼时效是几年", "民法典", 188),  # not 第一百九十六条, which only names 诉讼时效
+        ("劳动仲裁的时效是多长", "劳动争议调解仲裁法", 27),  # a legal term the regulation never uses
+    ],
+)
+def test_a_period_is_answered_by_the_paragraph_that_states_it(engine, question: str, law: str, article: int) -> None:  # type: ignore[no-untyped-def]
+    result = engine.ask(question)
+    assert result.confident
+    assert (result.citations()[0].law, result.citations()[0].article) == (law, article)
+
+
+@pytest.mark.parametrize(("question", "article"), [("60天", 34), ("六十天是啥期限", 34), ("五个工作日内提出异议", 23)])
+def test_a_period_in_any_numerals_meets_the_article_that_sets_it(engine, question: str, article: int) -> None:  # type: ignore[no-untyped-def]
+    assert engine.ask(question).citations()[0].article == article
+
+
+def test_confidence_is_a_probability_from_the_learned_model(engine) -> None:  # type: ignore[no-untyped-def]
+    for question in ("信访事项多久办结", "红烧肉怎么做才不腻", "x" * 300):
+        assert 0.0 <= engine.ask(question).confidence <= 1.0
+    assert engine.ask("信访事项多久办结").confidence > 0.9
+    assert engine.ask("红烧肉怎么做才不腻").confidence < 0.4
+
+
+def test_the_learned_ranker_orders_articles_not_documents(engine) -> None:  # type: ignore[no-untyped-def]
+    """One answer per article, best first: two FAQ entries on 第十八条 never take two places."""
+    result = engine.ask("能不能见到领导当面反映")
+    primaries = [a.citations[0] for a in result.answers]
+    assert len(primaries) == len(set(primaries))
+
+
+def test_a_model_naming_an_unknown_feature_fails_at_start_up(engine) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from knowledge import KnowledgeError, QaModel
+    from nlp.retrieve import Retriever
+
+    broken = dataclasses.replace(engine.knowledge, qa_model=QaModel({"shoe_size": 1.0}, {"bias": 0.0}))
+    with pytest.raises(KnowledgeError, match="shoe_size"):
+        Retriever(broken, engine.segmenter)
