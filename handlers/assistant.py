@@ -154,6 +154,9 @@ class Assistant:
             else:
                 await callback(ctx, argument)
             return
+        if ctx.text:
+            # harm first (条例第二十五条): in every dialogue state, before anything else is answered
+            await steering.care_if_urgent(ctx, ctx.reading.urgency)
         state_callback = self.routers.state(ctx.state.name)
         if state_callback is not None:
             await state_callback(ctx)

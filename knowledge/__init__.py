@@ -16,6 +16,7 @@ from .faq import Citation, FaqEntry, load_faq
 from .laws import REGULATION, Article, Law, load_laws
 from .lexicon import Lexicon, load_lexicon
 from .outreach import Outreach, QuizItem, load_outreach
+from .steering import HarmVocabulary, SteeringRules, load_harm, load_steering
 
 __all__ = [
     "REGULATION",
@@ -25,12 +26,14 @@ __all__ = [
     "Citation",
     "Department",
     "FaqEntry",
+    "HarmVocabulary",
     "Knowledge",
     "KnowledgeError",
     "Law",
     "Lexicon",
     "Outreach",
     "QuizItem",
+    "SteeringRules",
     "Taxonomy",
     "load_knowledge",
 ]
@@ -44,6 +47,8 @@ class Knowledge:
     taxonomy: Taxonomy
     channels: dict[str, Channel]
     outreach: Outreach
+    steering: SteeringRules
+    harm: HarmVocabulary
 
     @property
     def regulation(self) -> Law:
@@ -64,4 +69,6 @@ def load_knowledge() -> Knowledge:
         taxonomy=load_taxonomy(),
         channels=load_channels(laws),
         outreach=load_outreach(laws[REGULATION]),
+        steering=load_steering(),
+        harm=load_harm(),
     )
