@@ -113,9 +113,14 @@ def deadline_line(channel: Channel, text: str, today: date) -> tuple[str, date |
 def channel_card(
     channel: Channel, verdict: Verdict, text: str, today: date, channels: dict[str, Channel]
 ) -> tuple[str, date | None]:
-    cues = "；".join(
-        f"{h.label}：" + "、".join(f"「{w}」" for w in h.matched.split("、")[:4]) for h in verdict.cues[:2] if h.matched
-    ) or "您的描述"
+    cues = (
+        "；".join(
+            f"{h.label}：" + "、".join(f"「{w}」" for w in h.matched.split("、")[:4])
+            for h in verdict.cues[:2]
+            if h.matched
+        )
+        or "您的描述"
+    )
     deadline, last = deadline_line(channel, text, today)
     body = (
         CARD_INTRO.format(cues=cues, name=channel.name)
@@ -199,9 +204,14 @@ async def show_card(ctx: Context, verdict: Verdict, text: str | None = None) -> 
 # ── the one clarifying question ─────────────────────────────────────────────
 
 
+_BROAD = {"admin_remedy", "civil_litigation", "court_procedure"}  # 「讨说法」「想告」: against whom is the question
+
+
 def _choices(ctx: Context, doors: list[str]) -> list[int]:
     """Indexes of the answers to offer: those covering the doors in doubt, and always 「都不是」."""
     all_choices = ctx.engine.knowledge.steering.choices
+    if _BROAD & set(doors):
+        doors = [*doors, *sorted(_BROAD)]
     offered = [i for i, c in enumerate(all_choices) if set(c.doors) & set(doors) and PETITION not in c.doors]
     offered += [i for i, c in enumerate(all_choices) if PETITION in c.doors]
     return offered

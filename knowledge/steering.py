@@ -55,8 +55,20 @@ WHAT = (
     "public",
     "service",
 )
-WANT = ("contest", "sue", "compensate", "enforce", "investigate", "police", "mediate", "arbitrate", "review",
-        "state_compensation", "report", "ask_where")
+WANT = (
+    "contest",
+    "sue",
+    "compensate",
+    "enforce",
+    "investigate",
+    "police",
+    "mediate",
+    "arbitrate",
+    "review",
+    "state_compensation",
+    "report",
+    "ask_where",
+)
 SLOTS: dict[str, tuple[str, ...] | None] = {"who": WHO, "what": WHAT, "want": WANT, "neutral": None}
 HARM_KINDS = ("self_harm", "violence", "threat", "missing_child", "danger", "gathering")
 
@@ -82,9 +94,7 @@ class Choice:
 
     def matches(self, text: str) -> int:
         """How many of the typed equivalents the answer contains."""
-        return sum(
-            bool(t.pattern.search(text)) if t.pattern is not None else t.parts[0][0] in text for t in self.typed
-        )
+        return sum(bool(t.pattern.search(text)) if t.pattern is not None else t.parts[0][0] in text for t in self.typed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +137,9 @@ def parse_steering(file: DataFile) -> SteeringRules:
         also = tuple(item.get("also", []))
         if any(a not in doors for a in also):
             raise file.error(f"rule 的 also {also} 里有未知途径", line)
-        rules.append(Rule(door, require_str(file, item, "reason", line, max_len=40), when, unless, float(strength), also))
+        rules.append(
+            Rule(door, require_str(file, item, "reason", line, max_len=40), when, unless, float(strength), also)
+        )
     if not rules:
         raise file.error("没有任何 [[rule]]")
     precedence = tuple(file.data.get("precedence", []))

@@ -4,7 +4,9 @@ A data file lists `[[group]]` tables, each naming a slot and a value (`who = "em
 readable label, and its terms. A term is plain text, with two conveniences:
 
 - `…` joins parts that may stand a few characters apart in the same clause: 「把我…开了」 also
-  reads 「把我给开了」「把我们几个都开了」;
+  reads 「把我给开了」「把我们几个都开了」; `……` joins parts anywhere in the same sentence
+  (across commas, up to 30 characters): 「孩子……找不到」;
+- `+` joins parts that must stand right next to each other: 「杀了/砍了+他/她」;
 - `/` inside a part lists alternatives: 「干活/上班/施工…摔/砸/受伤」.
 
 Terms are checked at start-up (no empty parts, no stray symbols), so a typo fails loudly.
@@ -18,10 +20,15 @@ from dataclasses import dataclass
 from .datafile import DataFile, require_str, require_str_list
 
 GAP = "…"
+WIDE_GAP = "……"
 ALTERNATIVE = "/"
-GAP_CHARS = 8  # how far apart the parts of a term may stand
+GAP_CHARS = 8  # how far apart the parts of a term may stand (「…」, within a clause)
+WIDE_GAP_CHARS = 30  # 「……」, within a sentence
 _CLAUSE_BREAK = "，,。！!？?；;\n"
-_FORBIDDEN = re.compile(r"[\\\[\](){}*+?^$|.]")
+_SENTENCE_BREAK = "。！!？?；;\n"
+ADJACENT = "+"
+_SEPARATOR = re.compile(r"(……|…|\+)")
+_FORBIDDEN = re.compile(r"[\\\[\](){}*?^$|.]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +59,21 @@ class Group:
 def parse_term(file: DataFile, raw: str, line: int | None) -> Term:
     text = raw.strip()
     if _FORBIDDEN.search(text):
-        raise file.error(f"词语「{text}」里有特殊符号；只能用 … 表示间隔、/ 表示“或”", line)
-    parts = tuple(tuple(a.strip() for a in part.split(ALTERNATIVE)) for part in text.split(GAP))
+        raise file.error(f"词语「{text}」里有特殊符号；只能用 … 表示间隔、+ 表示紧挨着、/ 表示“或”", line)
+    pieces = _SEPARATOR.split(text)
+    parts = tuple(tuple(a.strip() for a in part.split(ALTERNATIVE)) for part in pieces[::2])
     if not parts or any(not a for part in parts for a in part):
         raise file.error(f"词语「{text}」有空的部分（检查 … 和 / 两边）", line)
     if len(parts) == 1 and len(parts[0]) == 1:
         return Term(text, parts, None)
-    gap = f"[^{re.escape(_CLAUSE_BREAK)}]{{0,{GAP_CHARS}}}?"
-    body = gap.join("(" + "|".join(re.escape(a) for a in sorted(part, key=len, reverse=True)) + ")" for part in parts)
+    gaps = {
+        GAP: f"[^{re.escape(_CLAUSE_BREAK)}]{{0,{GAP_CHARS}}}?",
+        WIDE_GAP: f"[^{re.escape(_SENTENCE_BREAK)}]{{0,{WIDE_GAP_CHARS}}}?",
+        ADJACENT: "",
+    }
+    body = "(" + "|".join(re.escape(a) for a in sorted(parts[0], key=len, reverse=True)) + ")"
+    for separator, part in zip(pieces[1::2], parts[1:], strict=True):
+        body += gaps[separator] + "(" + "|".join(re.escape(a) for a in sorted(part, key=len, reverse=True)) + ")"
     return Term(text, parts, re.compile(body))
 
 

@@ -7,8 +7,8 @@ the event loop: `await loop.run_in_executor(None, Engine.build, knowledge, cache
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 

@@ -21,7 +21,9 @@ _NEGATION = re.compile(
     r"(不是|并不是|并非|不想|不要|不用|不需要|无需|不打算|不准备|不愿意?|没有|并没有|从来没有?|从没|没|未曾|并未|别|不存在)"
     r"[^不没，。！？；,.!?;]{0,3}$"
 )
-_QUESTION_BEFORE = re.compile(r"(能不能|可不可以|能否|要不要|是不是|该不该|会不会|有没有|可以不可以)(去|再|申请|找|直接)?$")
+_QUESTION_BEFORE = re.compile(
+    r"(能不能|可不可以|能否|要不要|是不是|该不该|会不会|有没有|可以不可以)(去|再|申请|找|直接)?$"
+)
 _WINDOW = 7
 _SELF_NEGATING = frozenset("不没未拒")
 _CLAUSE_BREAK = re.compile(r"[，,。！!？?；;\n]")
@@ -116,7 +118,7 @@ class MeaningReader:
     def read(self, text: str) -> Meaning:
         """`text` must already be normalised (nlp.normalize)."""
         taken = bytearray(len(text))
-        quoted = _quoted(text) if any(q in text for q in "「“\"『‘") else []
+        quoted = _quoted(text) if any(q in text for q in '「“"『‘') else []
         hits: list[Hit] = []
         for cand in sorted(self._candidates(text), key=lambda c: (-c.size, c.start)):
             if any(any(taken[s:e]) for s, e in cand.spans):

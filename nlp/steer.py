@@ -111,7 +111,9 @@ class Steerer:
             if cue.label in by_reason:
                 first = by_reason[cue.label]
                 words = "、".join(dict.fromkeys((first.matched + "、" + cue.matched).split("、")))
-                cue = CueHit(first.channel, first.label, words, first.weight, tuple(dict.fromkeys(first.also + cue.also)))
+                cue = CueHit(
+                    first.channel, first.label, words, first.weight, tuple(dict.fromkeys(first.also + cue.also))
+                )
             by_reason[cue.label] = cue
         return tuple(by_reason.values())
 
@@ -149,7 +151,9 @@ class Steerer:
             runner_up = max([scores[PETITION]] + [scores[d] for d in others if d != chosen])
             margin = scores[chosen] - runner_up
             confidence = min(0.97, 0.6 + 0.1 * margin + 0.05 * (scores[chosen] - self.rules.firm))
-            return Verdict(chosen, round(max(0.5, confidence), 3), cues, tuple(dict.fromkeys(also)), scores, (), meaning)
+            return Verdict(
+                chosen, round(max(0.5, confidence), 3), cues, tuple(dict.fromkeys(also)), scores, (), meaning
+            )
         weak = sorted((d for d in others if scores[d] >= self.rules.weak), key=lambda d: (-scores[d], self._order[d]))
         cues = tuple(self._cue(held[d][0], meaning) for d in weak)
         confidence = 0.9 - 0.1 * len(weak) if weak else min(0.95, 0.8 + 0.05 * context)
