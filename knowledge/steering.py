@@ -23,6 +23,7 @@ WHO = ("admin", "employer", "private", "court", "official", "custody", "village"
 WHAT = (
     "decision",
     "refusal",
+    "turned_down",
     "wage",
     "money",
     "unpaid",

@@ -63,6 +63,7 @@ class Verdict:
 WINDOW = 2  # sentences: who did what to whom is told in one or two neighbouring sentences
 LONG = 200  # characters: past this, a door must be what the message is about (see _central)
 OFF_CENTRE = 1.0  # what a door mentioned once in passing, deep in a long letter, loses
+RECURS = 3  # sentences: a long letter that tells the matter this often is about it
 
 
 def _satisfied(rule: Rule, keys: frozenset[str] | set[str]) -> bool:
@@ -84,12 +85,13 @@ def _windows(rule: Rule, meaning: Meaning) -> list[int]:
     return found
 
 
-def _central(windows: list[int], meaning: Meaning) -> bool:
-    """Short messages are about what they say; a long letter is about its title (first sentence)
-    or what it comes back to."""
-    if meaning.length <= LONG:
+def _central(rule: Rule, windows: list[int], meaning: Meaning) -> bool:
+    """Short messages are about what they say. A long letter is about what its opening tells (the
+    title and first sentence), or what it keeps coming back to — not a word in passing."""
+    if meaning.length <= LONG or windows[0] == 0:
         return True
-    return windows[0] == 0 or windows[-1] - windows[0] >= WINDOW
+    matter = {k for entry in rule.when for k in entry if not k.startswith("who.")}
+    return len(windows) >= 2 and len({h.sentence for h in meaning.hits if h.key in matter}) >= RECURS
 
 
 class Steerer:
@@ -129,7 +131,7 @@ class Steerer:
             windows = _windows(rule, meaning)
             if windows:
                 held.setdefault(rule.door, []).append(rule)
-                strength[rule] = rule.strength - (0.0 if _central(windows, meaning) else OFF_CENTRE)
+                strength[rule] = rule.strength - (0.0 if _central(rule, windows, meaning) else OFF_CENTRE)
         scores = {door: 0.0 for door in (PETITION, *self.rules.precedence)}
         for door, rules in held.items():
             rules.sort(key=lambda r: -strength[r])
