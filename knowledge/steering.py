@@ -19,58 +19,10 @@ STEERING_FILE = "steering.toml"
 HARM_FILE = "harm.toml"
 PETITION = "petition"
 
-WHO = ("admin", "employer", "private", "court", "official", "custody", "village")
-WHAT = (
-    "decision",
-    "refusal",
-    "turned_down",
-    "wage",
-    "money",
-    "unpaid",
-    "dismissal",
-    "work_injury",
-    "labour",
-    "contract",
-    "loan",
-    "tort",
-    "family",
-    "dispute",
-    "land_contract",
-    "land_taking",
-    "arbitration_clause",
-    "judgment",
-    "enforcement",
-    "court_delay",
-    "not_registered",
-    "corruption",
-    "perks",
-    "abuse",
-    "violence",
-    "fraud",
-    "deceit",
-    "theft",
-    "threat",
-    "vice",
-    "detention",
-    "cleared",
-    "public",
-    "service",
-)
-WANT = (
-    "contest",
-    "sue",
-    "compensate",
-    "enforce",
-    "investigate",
-    "police",
-    "mediate",
-    "arbitrate",
-    "review",
-    "state_compensation",
-    "report",
-    "ask_where",
-)
-SLOTS: dict[str, tuple[str, ...] | None] = {"who": WHO, "what": WHAT, "want": WANT, "neutral": None}
+# the meanings the code itself relies on (nlp/steer.py: what counts as petition context);
+# any other group name is the data's own choice, checked only against the rules that use it
+REQUIRED_GROUPS = ("what.public", "what.service", "want.mediate")
+SLOTS: dict[str, tuple[str, ...] | None] = {"who": None, "what": None, "want": None, "neutral": None}
 HARM_KINDS = ("self_harm", "violence", "threat", "missing_child", "danger", "gathering")
 
 
@@ -120,6 +72,9 @@ def _keys(groups: tuple[Group, ...]) -> set[str]:
 def parse_steering(file: DataFile) -> SteeringRules:
     groups = parse_groups(file, SLOTS)
     known = _keys(groups)
+    missing = [k for k in REQUIRED_GROUPS if k not in known]
+    if missing:
+        raise file.error(f"缺少词组：{', '.join(missing)}（判断“普通信访”要用到）")
     doors = set(CHANNEL_IDS)
     rules: list[Rule] = []
     for index, item in enumerate(file.data.get("rule", [])):

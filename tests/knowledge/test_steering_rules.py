@@ -43,7 +43,7 @@ def test_a_repeated_term_and_an_empty_part_are_refused() -> None:
     with pytest.raises(KnowledgeError, match="重复"):
         load_steering(_steering_text().replace('"欠薪", "讨薪",', '"欠薪", "欠薪",', 1))
     with pytest.raises(KnowledgeError, match="空的部分"):
-        load_steering(_steering_text().replace('"把我…开了"', '"把我…"', 1))
+        load_steering(_steering_text().replace('"把我们…都开了"', '"把我们…"', 1))
 
 
 def test_a_harm_kind_that_does_not_exist_is_refused() -> None:
