@@ -138,6 +138,9 @@ class Assistant:
             else:
                 await callback(ctx, payload)
             return
+        if ctx.text:
+            # harm first (条例第二十五条): in every dialogue state, even in a command's text, before anything else
+            await steering.care_if_urgent(ctx, ctx.reading.urgency)
         if ctx.text.startswith("/"):
             command, _, argument = ctx.text[1:].partition(" ")
             command = command.split("@", 1)[0].lower()  # Telegram groups send /start@botname
@@ -154,9 +157,6 @@ class Assistant:
             else:
                 await callback(ctx, argument)
             return
-        if ctx.text:
-            # harm first (条例第二十五条): in every dialogue state, before anything else is answered
-            await steering.care_if_urgent(ctx, ctx.reading.urgency)
         state_callback = self.routers.state(ctx.state.name)
         if state_callback is not None:
             await state_callback(ctx)
