@@ -113,14 +113,14 @@ def deadline_line(channel: Channel, text: str, today: date) -> tuple[str, date |
 def channel_card(
     channel: Channel, verdict: Verdict, text: str, today: date, channels: dict[str, Channel]
 ) -> tuple[str, date | None]:
-    cues = (
-        "；".join(
-            f"{h.label}：" + "、".join(f"「{w}」" for w in h.matched.split("、")[:4])
-            for h in verdict.cues[:2]
-            if h.matched
-        )
-        or "您的描述"
-    )
+    reasons, seen = [], set()
+    for hit in verdict.cues[:3]:
+        words = [w for w in hit.matched.split("、") if w]
+        if not words or set(words) <= seen:
+            continue  # a second reason resting on the same words says nothing new
+        seen.update(words)
+        reasons.append(f"{hit.label}：" + "、".join(f"「{w}」" for w in words[:4]))
+    cues = "；".join(reasons[:2]) or "您的描述"
     deadline, last = deadline_line(channel, text, today)
     body = (
         CARD_INTRO.format(cues=cues, name=channel.name)
@@ -254,14 +254,14 @@ async def _settle(ctx: Context, choice: Choice, answer: str) -> None:
     clarify = ctx.state.data.pop("clarify", {})
     ctx.go("idle")
     story = clarify.get("text") or ctx.state.data.get("seed") or ""
+    # the answer adds what the story lacked: read, record and file both together
+    told = f"{story}。{answer}" if answer else story
     if PETITION in choice.doors:
         from .chat import offer_to_file
 
         ctx.say(SETTLED_PETITION)
-        await offer_to_file(ctx, story)
+        await offer_to_file(ctx, told)
         return
-    # the answer adds what the story lacked: read both together
-    told = f"{story}。{answer}" if answer else story
     verdict = ctx.engine.steer(told)
     doubted = [d for d in clarify.get("doors", []) if d in choice.doors]
     if verdict.channel in choice.doors and not verdict.unsure:
@@ -272,7 +272,7 @@ async def _settle(ctx: Context, choice: Choice, answer: str) -> None:
         cue = CueHit(door, choice.means, answer or choice.button, 0.0)
         also = tuple(d for d in verdict.also if d != door)
         verdict = Verdict(door, 0.75, (cue, *(c for c in verdict.cues if c.channel == door)), also, verdict.scores)
-    await show_card(ctx, verdict, story)
+    await show_card(ctx, verdict, told)
 
 
 @router.state("steer:clarify")

@@ -116,6 +116,9 @@ class Engine:
                 qa = ask()
                 if not (guess.intent is Intent.ASK and qa.confident and qa.confidence >= 0.6 and "我" not in text):
                     return IntentGuess(Intent.COMPLAIN, tuple(h.matched for h in verdict.cues))
+            if guess.intent is Intent.OTHER and verdict.unsure:
+                # 「想讨个说法」: a grievance whose door is not yet clear — the dialogue asks
+                return IntentGuess(Intent.COMPLAIN, tuple(h.matched for h in verdict.cues))
         if guess.intent in (Intent.OTHER, Intent.STATUS) or guess.cues:
             return guess
         return guess_intent(text, qa_confidence=ask().confidence)
