@@ -63,7 +63,8 @@ class Verdict:
 WINDOW = 2  # sentences: who did what to whom is told in one or two neighbouring sentences
 LONG = 200  # characters: past this, a door must be what the message is about (see _central)
 OFF_CENTRE = 1.0  # what a door mentioned once in passing, deep in a long letter, loses
-RECURS = 3  # sentences: a long letter that tells the matter this often is about it
+RECURS = 3  # places: a long letter that comes back to a matter this often is plainly about it
+RECURS_BONUS = 0.5
 
 
 def _satisfied(rule: Rule, keys: frozenset[str] | set[str]) -> bool:
@@ -85,13 +86,20 @@ def _windows(rule: Rule, meaning: Meaning) -> list[int]:
     return found
 
 
-def _central(rule: Rule, windows: list[int], meaning: Meaning) -> bool:
+def _weight_of_place(windows: list[int], meaning: Meaning) -> float:
     """Short messages are about what they say. A long letter is about what its opening tells (the
-    title and first sentence), or what it keeps coming back to — not a word in passing."""
-    if meaning.length <= LONG or windows[0] == 0:
-        return True
-    matter = {k for entry in rule.when for k in entry if not k.startswith("who.")}
-    return len(windows) >= 2 and len({h.sentence for h in meaning.hits if h.key in matter}) >= RECURS
+    title and first sentence) and what it keeps coming back to — not about a word in passing."""
+    if meaning.length <= LONG:
+        return 0.0
+    places, last = 0, -WINDOW
+    for first in windows:  # separate places in the letter where the whole combination is told
+        if first - last >= WINDOW:
+            places, last = places + 1, first
+    if places >= RECURS:
+        return RECURS_BONUS
+    if windows[0] == 0 or places >= 2:
+        return 0.0
+    return -OFF_CENTRE
 
 
 class Steerer:
@@ -131,7 +139,7 @@ class Steerer:
             windows = _windows(rule, meaning)
             if windows:
                 held.setdefault(rule.door, []).append(rule)
-                strength[rule] = rule.strength - (0.0 if _central(rule, windows, meaning) else OFF_CENTRE)
+                strength[rule] = rule.strength + _weight_of_place(windows, meaning)
         scores = {door: 0.0 for door in (PETITION, *self.rules.precedence)}
         for door, rules in held.items():
             rules.sort(key=lambda r: -strength[r])
