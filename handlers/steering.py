@@ -19,7 +19,7 @@ from knowledge.channels import Channel
 from knowledge.numerals import article_label
 from knowledge.periods import calendar_is_official, period_end
 from knowledge.steering import PETITION, Choice
-from nlp import Urgency, Verdict
+from nlp import Intent, Urgency, Verdict
 from nlp.dates import mentioned_date
 from nlp.pii import mask_pii
 from nlp.steer import CueHit
@@ -235,14 +235,19 @@ def _say_question(ctx: Context, offered: list[int], hint: bool = False) -> None:
         ctx.say(CLARIFY.format(options=CLARIFY_OR.join(c.means for c in choices)), buttons)
 
 
-def _typed_choice(answer: str, offered: list[int], choices: tuple[Choice, ...]) -> int | None:
-    """The offered answer a typed reply means: its number, or the one whose words it uses most."""
+SHORT_ANSWER = 20  # characters: past this a reply is a story, not a pick among the choices
+
+
+def _typed_choice(answer: str, offered: list[int], choices: tuple[Choice, ...], short: int) -> int | None:
+    """The offered answer a typed reply means: its number, or (in a short reply) the one whose words it uses most."""
     digits = answer.strip().rstrip("。.!！").lstrip("第")
     number = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}.get(digits[:1], 0)
     if digits.isdigit():
         number = int(digits)
     if 1 <= number <= len(offered) and len(digits) <= 3:
         return offered[number - 1]
+    if len(answer) > short:
+        return None
     scored = sorted(((choices[i].matches(answer), i) for i in offered), reverse=True)
     if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
@@ -287,19 +292,23 @@ async def clarify_answer(ctx: Context) -> None:
 
         await free_text(ctx)
         return
-    picked = _typed_choice(ctx.text, offered, choices)
+    reading = ctx.reading
+    asks = reading.intent.intent in (Intent.ASK, Intent.STATUS) and (
+        reading.intent.intent is Intent.STATUS or (reading.retrieval is not None and reading.retrieval.confident)
+    )
+    picked = None if asks else _typed_choice(ctx.text, offered, choices, short=SHORT_ANSWER)
     if picked is not None:
         await _settle(ctx, choices[picked], ctx.text)
         return
     # no choice named: perhaps the reply tells the missing part (「是城管罚的」「老板不给」)
     verdict = ctx.engine.steer(f"{clarify.get('text', '')}。{ctx.text}")
-    if verdict.steered_away:
+    if verdict.steered_away and not asks:
         match = next((i for i in offered if verdict.channel in choices[i].doors), None)
         if match is not None:
             await _settle(ctx, choices[match], ctx.text)
             return
-    if len(ctx.text) >= 20 and not verdict.steered_away:
-        # a new story, not an answer: read it afresh
+    if asks or (reading.intent.intent is Intent.COMPLAIN and len(ctx.text) >= SHORT_ANSWER):
+        # not an answer but a question or a new story: read it afresh
         ctx.state.data.pop("clarify", None)
         ctx.go("idle")
         from .chat import free_text

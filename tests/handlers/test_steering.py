@@ -237,3 +237,12 @@ async def test_a_missing_child_mid_clarification_gets_110_first(assistant) -> No
     await citizen.send(UNSURE)
     await citizen.send("我女儿放学到现在还没回家，电话也打不通")
     assert "110" in citizen.last[0].text and "24 小时" in citizen.last[0].text
+
+
+async def test_a_question_instead_of_an_answer_is_answered_and_the_question_dropped(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(UNSURE)
+    await citizen.send("信访事项多久办结？")
+    assert "第三十四条" in citizen.text
+    await citizen.send("好的")
+    assert "序号" not in citizen.text and "这是针对" not in citizen.text
