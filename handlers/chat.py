@@ -38,7 +38,7 @@ async def free_text(ctx: Context) -> None:
         else:
             await status.list_mine(ctx)
         return
-    if guess.intent is Intent.COMPLAIN or ctx.state.data.get("urgent"):
+    if guess.intent is Intent.COMPLAIN or reading.urgency.urgent:
         if not await steering.steer(ctx, reading.verdict):
             await offer_to_file(ctx)
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .dates import MentionedDate
-from .intent import Intent, IntentGuess
+from .intent import IntentGuess
 from .retrieve import Retrieval
 from .route import RoutingDecision
 from .steer import Verdict
@@ -26,7 +26,3 @@ class Reading:
     routing: RoutingDecision
     retrieval: Retrieval | None  # None when nothing in the text could be a question
     date: MentionedDate | None  # None when no date is stated (or no `today` was given)
-
-    @property
-    def is_grievance(self) -> bool:
-        return self.intent.intent is Intent.COMPLAIN
