@@ -28,6 +28,11 @@ PETITION_PRIOR = 1.5  # an ordinary grievance needs no evidence to stay a petiti
 CONTEXT_WEIGHT = 0.5  # each distinct word of public affairs / service / 「请政府帮忙」 adds this …
 CONTEXT_CAP = 4  # … up to this many words
 _CONTEXT = ("what.public", "what.service", "want.mediate")
+WINDOW = 2  # sentences: who did what to whom is told in one or two neighbouring sentences
+LONG = 200  # characters: past this, a door must be what the message is about (see _weight_of_place)
+OFF_CENTRE = 1.0  # what a door mentioned once in passing, deep in a long letter, loses
+RECURS = 3  # places: a long letter that comes back to a matter this often is plainly about it
+RECURS_BONUS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,30 +65,26 @@ class Verdict:
         return bool(self.ask)
 
 
-WINDOW = 2  # sentences: who did what to whom is told in one or two neighbouring sentences
-LONG = 200  # characters: past this, a door must be what the message is about (see _central)
-OFF_CENTRE = 1.0  # what a door mentioned once in passing, deep in a long letter, loses
-RECURS = 3  # places: a long letter that comes back to a matter this often is plainly about it
-RECURS_BONUS = 0.5
-
-
 def _satisfied(rule: Rule, keys: frozenset[str] | set[str]) -> bool:
     return all(any(k in keys for k in entry) for entry in rule.when)
 
 
-def _windows(rule: Rule, meaning: Meaning) -> list[int]:
+def _windows(rule: Rule, keys: frozenset[str], by_window: list[set[str]]) -> list[int]:
     """The first sentences of the windows in which the whole combination is told."""
-    if any(u in meaning.keys for u in rule.unless):
+    if any(u in keys for u in rule.unless):
         return []
+    return [first for first, told in enumerate(by_window) if _satisfied(rule, told)]
+
+
+def _by_window(meaning: Meaning) -> list[set[str]]:
+    """The meanings told in each window of neighbouring sentences."""
     by_sentence: dict[int, set[str]] = {}
     for hit in meaning.hits:
         by_sentence.setdefault(hit.sentence, set()).add(hit.key)
-    found = []
-    for first in range(max(1, meaning.sentences - WINDOW + 1)):
-        keys = set().union(*(by_sentence.get(first + i, set()) for i in range(WINDOW)))
-        if _satisfied(rule, keys):
-            found.append(first)
-    return found
+    return [
+        set().union(*(by_sentence.get(first + i, set()) for i in range(WINDOW)))
+        for first in range(max(1, meaning.sentences - WINDOW + 1))
+    ]
 
 
 def _weight_of_place(windows: list[int], meaning: Meaning) -> float:
@@ -131,12 +132,13 @@ class Steerer:
         text = normalize(text)
         meaning = self.reader.read(text)
         keys = meaning.keys
+        by_window = _by_window(meaning)
         held: dict[str, list[Rule]] = {}
         strength: dict[Rule, float] = {}
         for rule in self.rules.rules:
             if not _satisfied(rule, keys):
                 continue
-            windows = _windows(rule, meaning)
+            windows = _windows(rule, keys, by_window)
             if windows:
                 held.setdefault(rule.door, []).append(rule)
                 strength[rule] = rule.strength + _weight_of_place(windows, meaning)
