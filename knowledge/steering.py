@@ -63,6 +63,9 @@ class SteeringRules:
 @dataclass(frozen=True, slots=True)
 class HarmVocabulary:
     groups: tuple[Group, ...]
+    past: tuple[str, ...] = ()  # 「去年」「以前」: a clause told in the past is history, not danger now …
+    present: tuple[str, ...] = ()  # … unless it also says 「现在」「又」「今天」
+    past_kinds: tuple[str, ...] = ()  # the kinds this applies to (never self-harm: any mention counts)
 
 
 def _keys(groups: tuple[Group, ...]) -> set[str]:
@@ -132,4 +135,12 @@ def load_steering(text: str | None = None) -> SteeringRules:
 
 def load_harm(text: str | None = None) -> HarmVocabulary:
     file = load_toml(HARM_FILE, text)
-    return HarmVocabulary(parse_groups(file, {"kind": HARM_KINDS, "neutral": None}))
+    groups = parse_groups(file, {"kind": HARM_KINDS, "neutral": None})
+    tense = file.data.get("tense", {})
+    past = tuple(require_str_list(file, tense, "past", None)) if tense else ()
+    present = tuple(require_str_list(file, tense, "present", None)) if tense else ()
+    kinds = tuple(tense.get("kinds", [])) if tense else ()
+    unknown = [k for k in kinds if k not in HARM_KINDS or k == "self_harm"]
+    if unknown:
+        raise file.error(f"[tense] kinds 里有不认识或不允许的类别：{', '.join(unknown)}")
+    return HarmVocabulary(groups, past, present, kinds)

@@ -50,3 +50,9 @@ def test_a_harm_kind_that_does_not_exist_is_refused() -> None:
     text = read_text("harm.toml")[1].replace('kind = "missing_child"', 'kind = "lost_child"', 1)
     with pytest.raises(KnowledgeError, match="lost_child"):
         load_harm(text)
+
+
+def test_self_harm_can_never_be_set_aside_as_history() -> None:
+    text = read_text("harm.toml")[1].replace('kinds = ["violence",', 'kinds = ["self_harm", "violence",', 1)
+    with pytest.raises(KnowledgeError, match="self_harm"):
+        load_harm(text)

@@ -47,3 +47,9 @@ def test_each_kind_of_danger_is_named() -> None:
     assert "danger" in detect_urgency("楼道里一股燃气味，好像哪家漏气了").kinds
     assert "threat" in detect_urgency("放贷的人放话说再不还钱就砍死我").kinds
     assert detect_urgency("这个月加班累死了，噪音也吵死人").urgent is False
+
+
+def test_history_is_not_danger_now_but_self_harm_always_counts() -> None:
+    assert detect_urgency("前年在集市上被人打过一次，后来调解了，想问问赔偿的事").urgent is False
+    assert detect_urgency("他前年就打过我，今天早上又拿皮带抽我").kinds == ("violence",)
+    assert detect_urgency("以前我想过自杀，现在还是经常这么想").kinds == ("self_harm",)
