@@ -10,7 +10,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DEV = REPO.parent / "shared" / "dev"
+# beside the repository (../shared), or beside a worktree folder (../../shared)
+SHARED_DEV = next(
+    (p / "shared" / "dev" for p in REPO.parents[:2] if (p / "shared" / "dev").exists()), REPO.parent / "shared" / "dev"
+)
 
 
 def dev_file(name: str) -> Path:

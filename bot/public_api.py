@@ -68,16 +68,15 @@ async def triage(request: web.Request) -> web.Response:
     text, cut = _text_field(body_in, "text", config.max_message_chars)
     today = _today_field(body_in, config)
     engine = request.app[ENGINE]
-    guess = engine.intent(text)
-    decision = engine.route(text)
-    verdict = engine.steer(text)
-    urgency = engine.urgency(text)
+    reading = engine.read(text)
+    guess, decision, verdict, urgency = reading.intent, reading.routing, reading.verdict, reading.urgency
     body = {
         "intent": guess.intent.public,
         "channel": verdict.channel,
         "channel_confidence": verdict.confidence,
-        "channel_cues": [h.label for h in verdict.cues],
+        "channel_cues": [h.label for h in verdict.cues if h.channel == verdict.channel],
         "also": list(verdict.also),
+        "channel_unsure": list(verdict.ask),  # doors the dialogue would ask the citizen about
         "category": decision.category,
         "department": decision.department_id,
         "department_name": decision.department.name if decision.department else None,

@@ -150,6 +150,9 @@ class Assistant:
         if incoming.button is not None:
             await self._press(ctx, incoming.button)
             return
+        if ctx.text:
+            # harm first (条例第二十五条): in every dialogue state, even in a command's text, before anything else
+            await steering.care_if_urgent(ctx, ctx.reading.urgency)
         if ctx.text.startswith("/"):
             command, _, argument = ctx.text[1:].partition(" ")
             command = command.split("@", 1)[0].lower()  # Telegram groups send /start@botname

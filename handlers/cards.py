@@ -126,6 +126,18 @@ def basis_line(channel: Channel) -> str:
     return "、".join(f"《{law}》" + "、".join(parts) for law, parts in by_law.items())
 
 
+def reasons(verdict: Verdict) -> str:
+    """What the decision rests on, in the citizen's own words: 「拖欠工资：「工资」、「老板」」."""
+    said, seen = [], set()
+    for hit in verdict.cues[:3]:
+        words = [w for w in hit.matched.split("、") if w]
+        if not words or set(words) <= seen:
+            continue  # a second reason resting on the same words says nothing new
+        seen.update(words)
+        said.append(f"{hit.label}：" + "、".join(f"「{w}」" for w in words[:4]))
+    return "；".join(said[:2]) or "您的描述"
+
+
 def channel_card(
     channel: Channel,
     verdict: Verdict,
@@ -135,7 +147,7 @@ def channel_card(
     *,
     has_periods: bool = True,
 ) -> tuple[str, date | None]:
-    cues = "、".join(f"「{h.matched}」" for h in verdict.cues[:3]) or "您的描述"
+    cues = reasons(verdict)
     deadlines, last = deadline_line(assessment, channel.id, today)
     if channel.optional:
         intro = CARD_INTRO_OPTIONAL.format(cues=cues, name=channel.name, optional=channel.optional)
@@ -167,12 +179,14 @@ def channel_card(
     return body + BASIS_LINE.format(basis=basis_line(channel)), last
 
 
-def for_verdict(ctx: Context, verdict: Verdict) -> tuple[str, date | None]:
-    """The card for the verdict's door, with the remedies' last days from what the citizen said."""
+def for_verdict(ctx: Context, verdict: Verdict, text: str | None = None) -> tuple[str, date | None]:
+    """The card for the verdict's door, with the remedies' last days from what the citizen said
+    (`text`: the whole story, when the door was settled by a later answer)."""
+    text = text or ctx.text
     channels = ctx.engine.knowledge.channels
     today = ctx.services.today()
-    assessment = ctx.engine.remedies(ctx.text, (verdict.channel, *verdict.also), today)
-    ctx.state.data[STATE] = {"door": verdict.channel, "doors": list(assessment.doors), "text": ctx.text}
+    assessment = ctx.engine.remedies(text, (verdict.channel, *verdict.also), today)
+    ctx.state.data[STATE] = {"door": verdict.channel, "doors": list(assessment.doors), "text": text}
     has_periods = bool(ctx.engine.knowledge.remedies.of_door(verdict.channel))
     return channel_card(channels[verdict.channel], verdict, assessment, today, channels, has_periods=has_periods)
 

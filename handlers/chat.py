@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp import Intent
+from nlp import Intent, has_meaning
 
 from . import qa, status, steering
 from .context import Context
@@ -21,12 +21,14 @@ ASK_BUTTON = Button("先咨询政策", "qa:prompt")
 
 
 async def free_text(ctx: Context) -> None:
-    urgency = ctx.engine.urgency(ctx.text)
-    await steering.care_if_urgent(ctx, urgency)
-    guess = ctx.engine.intent(ctx.text)
-    if not urgency.urgent and await qa.answer_need(ctx, guess):
+    """(Danger to a person was already cared for by the assistant, before any handler.)"""
+    reading = ctx.reading
+    guess = reading.intent
+    if not reading.urgency.urgent and await qa.answer_need(ctx, guess):
         return
     if guess.intent is Intent.OTHER:
+        if reading.urgency.urgent:
+            return  # the care reply already answered it
         if not ctx.text:
             ctx.say(qa.NOT_UNDERSTOOD, menu())
         else:
@@ -35,15 +37,18 @@ async def free_text(ctx: Context) -> None:
     if guess.intent is Intent.STATUS:
         await status.progress(ctx, guess.ticket)
         return
-    if guess.intent is Intent.COMPLAIN or ctx.state.data.get("urgent"):
-        if not await steering.steer(ctx, ctx.engine.steer(ctx.text)):
+    if guess.intent is Intent.COMPLAIN or reading.urgency.urgent:
+        if not await steering.steer(ctx, reading.verdict):
             await offer_to_file(ctx)
         return
-    await qa.answer_question(ctx, ctx.text)
+    if reading.retrieval is not None and has_meaning(ctx.text):
+        qa.reply_with(ctx, reading.retrieval)
+    else:
+        await qa.answer_question(ctx, ctx.text)
 
 
-async def offer_to_file(ctx: Context) -> None:
+async def offer_to_file(ctx: Context, story: str | None = None) -> None:
     """Keep what they said as the draft's facts and offer to file it."""
-    ctx.state.data["seed"] = ctx.text
+    ctx.state.data["seed"] = story or ctx.text
     ctx.state.data.pop("steer", None)
     ctx.say(OFFER_TO_FILE, rows(FILE_BUTTON, ASK_BUTTON))

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from backend.store import UnitOfWork
-from nlp import Engine
+from nlp import Engine, Reading
 
 from .types import Button, Incoming, Reply
 
@@ -54,6 +54,7 @@ class Context:
     uow: UnitOfWork
     services: Services
     replies: list[Reply] = field(default_factory=list)
+    _reading: Reading | None = field(default=None, repr=False)
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))
@@ -71,3 +72,10 @@ class Context:
     @property
     def engine(self) -> Engine:
         return self.services.engine
+
+    @property
+    def reading(self) -> Reading:
+        """The message read once (intent, door, answer, routing, harm, date); shared by every handler."""
+        if self._reading is None or self._reading.text != self.text:
+            self._reading = self.engine.read(self.text, self.services.today())
+        return self._reading

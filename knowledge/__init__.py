@@ -21,6 +21,7 @@ from .lexicon import Lexicon, load_lexicon
 from .outreach import Outreach, QuizItem, load_outreach
 from .qa_model import QaModel, load_qa_model
 from .remedies import Remedies, load_remedies
+from .steering import HarmVocabulary, SteeringRules, load_harm, load_steering
 
 __all__ = [
     "REGULATION",
@@ -33,6 +34,7 @@ __all__ = [
     "Colloquial",
     "Department",
     "FaqEntry",
+    "HarmVocabulary",
     "Knowledge",
     "KnowledgeError",
     "Law",
@@ -42,6 +44,7 @@ __all__ = [
     "QaModel",
     "QuizItem",
     "Remedies",
+    "SteeringRules",
     "Taxonomy",
     "load_knowledge",
 ]
@@ -58,6 +61,8 @@ class Knowledge:
     remedies: Remedies
     choices: ChoiceVocabulary
     accusations: AccusationRules
+    steering: SteeringRules
+    harm: HarmVocabulary
     colloquial: Colloquial = field(default_factory=load_colloquial)
     qa_model: QaModel = field(default_factory=load_qa_model)
 
@@ -84,4 +89,6 @@ def load_knowledge() -> Knowledge:
         remedies=load_remedies(laws),
         choices=load_choices(),
         accusations=load_accusations(taxonomy),
+        steering=load_steering(),
+        harm=load_harm(),
     )

@@ -1,5 +1,5 @@
-"""The legal channels of 诉访分离: what each door is, who decides, how, by when, on what basis,
-and the cues in a citizen's words that point to it."""
+"""The legal channels of 诉访分离: what each door is, who decides, how, by when, on what basis.
+(Which door a citizen's words point to is read by the rules in steering.toml: knowledge/steering.py.)"""
 
 from __future__ import annotations
 
@@ -48,18 +48,6 @@ class Limit:
 
 
 @dataclass(frozen=True, slots=True)
-class Cue:
-    label: str
-    weight: float
-    words: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
-    also: tuple[str, ...] = ()  # other channels that apply too when this cue is present
-    with_words: tuple[str, ...] = ()  # the cue counts only if one of these also occurs in the message
-    negatable: bool = False  # 「不是要打官司」: a negation right before it cancels the cue
-    without_words: tuple[str, ...] = ()  # the cue does not count if one of these occurs (征地 ≠ 承包纠纷)
-
-
-@dataclass(frozen=True, slots=True)
 class Channel:
     id: str
     name: str
@@ -70,7 +58,6 @@ class Channel:
     cost: str
     limit: Limit
     basis: tuple[Basis, ...]  # further provisions, besides the limit's
-    cues: tuple[Cue, ...]
     also_text: str = ""
     door_basis: tuple[Basis, ...] = ()  # why the matter goes this way and not to the petition office
     optional: str = ""  # the route is a choice, not a must: what else the citizen may do
@@ -121,38 +108,6 @@ def parse_channels(file: DataFile, laws: dict[str, Law]) -> dict[str, Channel]:
             text=require_str(file, raw_limit, "text", line),
             basis=parse_basis(file, laws, raw_limit.get("basis"), line, f"{channel_id} 的时限"),
         )
-        cues = []
-        for raw_cue in item.get("cues", []):
-            words = tuple(raw_cue.get("words", []))
-            patterns = []
-            for pattern in raw_cue.get("patterns", []):
-                try:
-                    patterns.append(re.compile(pattern))
-                except re.error as exc:
-                    raise file.error(
-                        f"{channel_id} 的线索正则写错了：{pattern}（{exc}）", file.text_line(pattern[:10], line or 0)
-                    ) from None
-            weight = raw_cue.get("weight", 1.0)
-            if not isinstance(weight, int | float) or weight <= 0:
-                raise file.error(f"{channel_id} 的线索权重应为正数", line)
-            if not words and not patterns:
-                raise file.error(f"{channel_id} 有一条线索既没有 words 也没有 patterns", line)
-            also = tuple(raw_cue.get("also", []))
-            negatable = raw_cue.get("negatable", False)
-            if not isinstance(negatable, bool):
-                raise file.error(f"{channel_id} 的线索 negatable 应为 true 或 false", line)
-            cues.append(
-                Cue(
-                    require_str(file, raw_cue, "label", line),
-                    float(weight),
-                    words,
-                    tuple(patterns),
-                    also,
-                    tuple(raw_cue.get("with", [])),
-                    negatable,
-                    tuple(raw_cue.get("without", [])),
-                )
-            )
         channels[channel_id] = Channel(
             id=channel_id,
             name=require_str(file, item, "name", line),
@@ -163,7 +118,6 @@ def parse_channels(file: DataFile, laws: dict[str, Law]) -> dict[str, Channel]:
             cost=require_str(file, item, "cost", line),
             limit=limit,
             basis=tuple(parse_basis(file, laws, b, line, channel_id) for b in item.get("basis", [])),
-            cues=tuple(cues),
             also_text=str(item.get("also_text", "")),
             door_basis=tuple(parse_basis(file, laws, b, line, channel_id) for b in item.get("door_basis", [])),
             optional=str(item.get("optional", "")),
@@ -171,10 +125,6 @@ def parse_channels(file: DataFile, laws: dict[str, Law]) -> dict[str, Channel]:
     missing = [c for c in CHANNEL_IDS if c not in channels]
     if missing:
         raise file.error(f"缺少途径：{', '.join(missing)}")
-    for channel in channels.values():
-        unknown = [a for cue in channel.cues for a in cue.also if a not in channels]
-        if unknown:
-            raise file.error(f"{channel.id} 的线索 also 指向未知途径 {unknown}")
     return channels
 
 

@@ -1,13 +1,13 @@
 """Text → meaning, as pure functions over knowledge/: no database, no network.
 
-`Engine` bundles what the dialogue needs — segmenter, Q&A retriever, intent — built once per
-process. Building segments the whole knowledge base (about a second), so servers build it off
+`Engine` bundles what the dialogue needs — segmenter, Q&A retriever, router, steerer, harm
+reader — built once per process; `Engine.read(text)` reads one message into a `Reading`. Building segments the whole knowledge base (about a second), so servers build it off
 the event loop: `await loop.run_in_executor(None, Engine.build, knowledge, cache_dir)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,14 +15,16 @@ from pathlib import Path
 from knowledge import Knowledge
 
 from .accused import Accusation, AccusedFinder
+from .dates import mentioned_date
 from .intent import Intent, IntentGuess, guess_intent, ticket_in
 from .normalize import has_meaning, normalize, truncate
+from .reading import Reading
 from .remedies import Assessment, Deadline, assess
 from .retrieve import Retrieval, Retriever
 from .route import KeywordRouter, RoutingDecision
 from .segment import Segmenter
 from .steer import Steerer, Verdict
-from .urgent import Urgency, detect_urgency
+from .urgent import HarmReader, Urgency
 
 __all__ = [
     "Accusation",
@@ -31,6 +33,7 @@ __all__ = [
     "Engine",
     "Intent",
     "IntentGuess",
+    "Reading",
     "Retrieval",
     "RoutingDecision",
     "Urgency",
@@ -50,6 +53,7 @@ class Engine:
     router: KeywordRouter
     steerer: Steerer
     accused: AccusedFinder
+    harm: HarmReader
 
     @classmethod
     def build(cls, knowledge: Knowledge, cache_dir: Path | None = None) -> Engine:
@@ -62,8 +66,9 @@ class Engine:
             segmenter,
             Retriever(knowledge, segmenter),
             KeywordRouter(knowledge.taxonomy, segmenter),
-            Steerer(knowledge.channels),
+            Steerer(knowledge.steering),
             AccusedFinder(knowledge.taxonomy, knowledge.accusations),
+            HarmReader(knowledge.harm),
         )
 
     def ask(self, question: str) -> Retrieval:
@@ -91,21 +96,51 @@ class Engine:
         return self.accused.find(text)
 
     def urgency(self, text: str) -> Urgency:
-        return detect_urgency(text)
+        return self.harm.detect(text)
+
+    def read(self, text: str, today: date | None = None) -> Reading:
+        """Everything the assistant makes of one message, each part computed once."""
+        text = normalize(text)
+        verdict = self.steer(text)
+        asked: list[Retrieval] = []
+
+        def ask() -> Retrieval:
+            if not asked:
+                asked.append(self.ask(text))
+            return asked[0]
+
+        guess = self._intent(text, verdict, ask)
+        if guess.intent is Intent.ASK and not asked:
+            ask()  # a question is answered from this retrieval
+        return Reading(
+            text=text,
+            intent=guess,
+            verdict=verdict,
+            urgency=self.urgency(text),
+            routing=self.route(text),
+            retrieval=asked[0] if asked else None,
+            date=mentioned_date(text, today) if today is not None else None,
+        )
 
     def intent(self, text: str) -> IntentGuess:
         text = normalize(text)
+        return self._intent(text, None, lambda: self.ask(text))
+
+    def _intent(self, text: str, verdict: Verdict | None, ask: Callable[[], Retrieval]) -> IntentGuess:
         guess = guess_intent(text)
         if guess.intent.specific or (guess.intent is Intent.OTHER and not has_meaning(text)):
             return guess
         if guess.intent is not Intent.COMPLAIN:
             # a matter the law sends elsewhere is a grievance, however it is phrased — unless it
             # is plainly a question about the regulation
-            verdict = self.steer(text)
+            verdict = verdict or self.steer(text)
             if verdict.steered_away:
-                qa = self.ask(text)
+                qa = ask()
                 if not (guess.intent is Intent.ASK and qa.confident and qa.confidence >= 0.6 and "我" not in text):
                     return IntentGuess(Intent.COMPLAIN, tuple(h.matched for h in verdict.cues))
+            if guess.intent is Intent.OTHER and verdict.unsure:
+                # 「想讨个说法」: a grievance whose door is not yet clear — the dialogue asks
+                return IntentGuess(Intent.COMPLAIN, tuple(h.matched for h in verdict.cues))
         if guess.intent in (Intent.OTHER, Intent.STATUS) or guess.cues:
             return guess
-        return guess_intent(text, qa_confidence=self.ask(text).confidence)
+        return guess_intent(text, qa_confidence=ask().confidence)

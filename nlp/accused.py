@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from knowledge.accusations import AccusationRules
 from knowledge.departments import Taxonomy
 
+from .meaning import negated
 from .normalize import normalize
-from .steer import negated
 
 TITLE_AFTER_BODY = 8  # 「住建局的一个科员」: a title this close after a department's name is its staff
 ACT_AFTER = 30  # an act belongs to the official named up to this many characters before it …

@@ -233,27 +233,35 @@ class SteerReport:
     petitions: int  # items whose only right answer is `petition`
     steered_away: int  # … that the verdict sent elsewhere (the worst error)
     misses: list[tuple[str, list[str], str]]
+    hits: int = 0
+    legal: int = 0  # items where `petition` is not a right answer: a matter for another door
+    legal_found: int = 0  # … that the verdict sent to one of their doors
+    asked: int = 0  # verdicts unsure enough that the dialogue asks the citizen first
 
     @property
     def accuracy(self) -> float:
         return self.hits / len(self.classes.gold) if self.classes.gold else 0.0
 
-    hits: int = 0
-
     @property
     def steered_away_rate(self) -> float:
         return self.steered_away / self.petitions if self.petitions else 0.0
 
-    def render(self) -> str:
+    @property
+    def legal_found_rate(self) -> float:
+        return self.legal_found / self.legal if self.legal else 0.0
+
+    def render(self, misses: bool = True) -> str:
         lines = [
             f"条数 {len(self.classes.gold)}    准确率 {self.accuracy:.1%}（判定在标注的途径之一即算对）",
             f"普通信访被错误引导走的比例 {self.steered_away_rate:.1%}（{self.steered_away}/{self.petitions}）",
+            f"应走其他途径的事项被识别出的比例 {self.legal_found_rate:.1%}（{self.legal_found}/{self.legal}）",
+            f"拿不准、对话里会先问一句的 {self.asked} 条（判定仍按信访计）",
             "",
             _pad("途径", 26) + "  精确率   召回率   条数",
         ]
         for label, (p, r, _f, n) in self.classes.per_class().items():
             lines.append(f"{_pad(label, 26)}  {p:6.1%}   {r:6.1%}  {n:5d}")
-        if self.misses:
+        if misses and self.misses:
             lines += ["", "判错的："]
             lines += [f"  ✗ {text[:50]}  应为 {exp}  判为 {got}" for text, exp, got in self.misses]
         return "\n".join(lines)
@@ -266,13 +274,73 @@ def evaluate_steering(steerer, rows: Iterable[dict]) -> SteerReport:  # type: ig
     report = SteerReport(classes, 0, 0, [])
     for row in rows:
         labels = list(row["channels"])
-        verdict = steerer.steer(row["text"]).channel
-        hit = verdict in labels
+        verdict = steerer.steer(row["text"])
+        channel = verdict.channel
+        hit = channel in labels
         report.hits += hit
-        classes.add(verdict if hit else labels[0], verdict)
+        report.asked += verdict.unsure
+        classes.add(channel if hit else labels[0], channel)
         if labels == ["petition"]:
             report.petitions += 1
-            report.steered_away += verdict != "petition"
+            report.steered_away += channel != "petition"
+        if "petition" not in labels:
+            report.legal += 1
+            report.legal_found += hit
         if not hit:
-            report.misses.append((row["text"], labels, verdict))
+            report.misses.append((row["text"], labels, channel))
+    return report
+
+
+@dataclass
+class HarmReport:
+    """Harm first: every message in danger must be caught; false alarms are counted, not hidden."""
+
+    harmful: int = 0
+    caught: int = 0
+    harmless: int = 0
+    false_alarms: int = 0
+    missed: list[str] = field(default_factory=list)
+    alarmed: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.caught / self.harmful if self.harmful else 0.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.harmless if self.harmless else 0.0
+
+    def render(self, misses: bool = True) -> str:
+        lines = [
+            f"危险情形识别率 {self.recall:.1%}（{self.caught}/{self.harmful}）",
+            f"误报率 {self.false_alarm_rate:.1%}（{self.false_alarms}/{self.harmless}）",
+        ]
+        if misses:
+            lines += [f"  漏报 ✗ {t[:60]}" for t in self.missed] + [f"  误报 ! {t[:60]}" for t in self.alarmed]
+        return "\n".join(lines)
+
+
+def harm_label(value: object) -> bool:
+    """A row's "harm" label: true/false, or a kind (or list of kinds) — empty and "none" mean no harm."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "none", "no", "false", "0", "无")
+    if isinstance(value, list | tuple):
+        return any(harm_label(v) for v in value)
+    return bool(value)
+
+
+def evaluate_harm(detect, rows: Iterable[dict]) -> HarmReport:  # type: ignore[no-untyped-def]
+    report = HarmReport()
+    for row in rows:
+        urgent = detect(row["text"]).urgent
+        if harm_label(row["harm"]):
+            report.harmful += 1
+            report.caught += urgent
+            if not urgent:
+                report.missed.append(row["text"])
+        else:
+            report.harmless += 1
+            report.false_alarms += urgent
+            if urgent:
+                report.alarmed.append(row["text"])
     return report

@@ -1,40 +1,44 @@
-"""诉访分离 steering: which door a matter belongs to, from the citizen's own words.
+"""诉访分离 steering: which door a matter belongs to, from what the citizen's words mean.
 
-Each channel in knowledge/data/channels.toml lists cues (words and patterns) with weights. A
-cue counts once; a cue may require a companion word elsewhere in the message (a fine *and*
-「不服」); and a cue for a procedure does not count when a negation stands just before it
-(「不是要打官司」「没有签什么仲裁协议」) — while grievance words (「没有加班费」) are facts, not wishes.
-An ordinary petition starts with a prior, so a channel other than `petition` wins only on
-clear evidence: wrongly sending an ordinary grievance away is the worst error, and when in
-doubt the citizen is offered to file with the petition office anyway.
+The message is read into slots (who acted, what happened, what they want — nlp/meaning.py over
+knowledge/data/steering.toml). The door follows from the combination, by the rules written in
+that file as the statute's logic: an employer and unpaid wages → labour arbitration (and, for
+migrant workers' wages, a complaint too); an administrative decision and disagreement →
+administrative review or litigation; a judgment → the court's own procedure; and so on.
+
+An ordinary petition needs no evidence: it is what remains. A door is named only when a rule
+of full strength holds and outweighs the petition context of the message (a long letter about
+the neighbourhood mentioning a fine in passing stays a petition). Evidence that is only partial
+— 「想告他」 with nothing else — is not guessed at: the verdict stays `petition` and lists the doors
+in `ask`, and the dialogue asks the citizen one question (wrongly sending an ordinary grievance
+away is the worst error). A matter that mixes doors lists all of them, the one the law puts first
+first (`precedence` in the data).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from knowledge.channels import Channel, Cue
+from knowledge.steering import PETITION, Rule, SteeringRules
 
+from .meaning import Meaning, MeaningReader
 from .normalize import normalize
 
-PETITION = "petition"
-PETITION_PRIOR = 1.5  # an ordinary grievance needs no cue to stay a petition
-STEER_MIN = 2.5  # another channel needs at least one clear cue
-# a negation shortly before a procedure cue cancels it: 不是要打官司 / 没有签什么仲裁协议 / 不想起诉
-_NEGATION = re.compile(r"(不是|并不是|并非|不想|不要|不用|不需要|无需|不打算|不准备|不愿意?|没有|没|别)[^不没]{0,4}$")
-# … but a question is not a negation: 能不能起诉 / 要不要仲裁 / 是不是该报警
-_QUESTION_BEFORE = re.compile(r"(能不能|可不可以|要不要|是不是|该不该|会不会|有没有)(去|再|申请|找)?$")
-# … and inside a matched phrase: 「公司没有拖欠工资」
-_INNER_NEGATION = re.compile(
-    r"(没有|并没有|没|并未|未|不存在|不是)(拖欠|欠|克扣|辞退|开除|解雇|被|骗|偷|打|违约|签.{0,4}仲裁)"
-)
-_WINDOW = 7
-_CLAUSE_BREAK = re.compile(r"[，,。！!？?；;\n]")
+PETITION_PRIOR = 1.5  # an ordinary grievance needs no evidence to stay a petition
+CONTEXT_WEIGHT = 0.5  # each distinct word of public affairs / service / 「请政府帮忙」 adds this …
+CONTEXT_CAP = 4  # … up to this many words
+_CONTEXT = ("what.public", "what.service", "want.mediate")
+WINDOW = 2  # sentences: who did what to whom is told in one or two neighbouring sentences
+LONG = 200  # characters: past this, a door must be what the message is about (see _weight_of_place)
+OFF_CENTRE = 1.0  # what a door mentioned once in passing, deep in a long letter, loses
+RECURS = 3  # places: a long letter that comes back to a matter this often is plainly about it
+RECURS_BONUS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class CueHit:
+    """One readable reason for a door: the rule's reason and the citizen's words behind it."""
+
     channel: str
     label: str
     matched: str
@@ -46,76 +50,123 @@ class CueHit:
 class Verdict:
     channel: str
     confidence: float
-    cues: tuple[CueHit, ...]  # what decided it (for the chosen channel), strongest first
-    also: tuple[str, ...]  # other channels that apply as well (e.g. 欠薪: labour arbitration and a petition)
+    cues: tuple[CueHit, ...]  # why (for the chosen channel), strongest first
+    also: tuple[str, ...]  # other doors that apply too, in the law's order (欠薪: arbitration and a petition)
     scores: dict[str, float]
+    ask: tuple[str, ...] = ()  # unsure: the doors to ask the citizen about (the channel stays petition)
+    meaning: Meaning = field(default_factory=lambda: Meaning(()))
 
     @property
     def steered_away(self) -> bool:
         return self.channel != PETITION
 
-
-def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    @property
+    def unsure(self) -> bool:
+        return bool(self.ask)
 
 
-def negated(text: str, start: int) -> bool:
-    """Is the match at `start` preceded (in the same clause) by a negation?"""
-    window = text[max(0, start - _WINDOW) : start]
-    window = _CLAUSE_BREAK.split(window)[-1]
-    if _QUESTION_BEFORE.search(window):
-        return False
-    return bool(_NEGATION.search(window))
+def _satisfied(rule: Rule, keys: frozenset[str] | set[str]) -> bool:
+    return all(any(k in keys for k in entry) for entry in rule.when)
+
+
+def _windows(rule: Rule, keys: frozenset[str], by_window: list[set[str]]) -> list[int]:
+    """The first sentences of the windows in which the whole combination is told."""
+    if any(u in keys for u in rule.unless):
+        return []
+    return [first for first, told in enumerate(by_window) if _satisfied(rule, told)]
+
+
+def _by_window(meaning: Meaning) -> list[set[str]]:
+    """The meanings told in each window of neighbouring sentences."""
+    by_sentence: dict[int, set[str]] = {}
+    for hit in meaning.hits:
+        by_sentence.setdefault(hit.sentence, set()).add(hit.key)
+    return [
+        set().union(*(by_sentence.get(first + i, set()) for i in range(WINDOW)))
+        for first in range(max(1, meaning.sentences - WINDOW + 1))
+    ]
+
+
+def _weight_of_place(windows: list[int], meaning: Meaning) -> float:
+    """Short messages are about what they say. A long letter is about what its opening tells (the
+    title and first sentence) and what it keeps coming back to — not about a word in passing."""
+    if meaning.length <= LONG:
+        return 0.0
+    places, last = 0, -WINDOW
+    for first in windows:  # separate places in the letter where the whole combination is told
+        if first - last >= WINDOW:
+            places, last = places + 1, first
+    if places >= RECURS:
+        return RECURS_BONUS
+    if windows[0] == 0 or places >= 2:
+        return 0.0
+    return -OFF_CENTRE
 
 
 class Steerer:
-    def __init__(self, channels: dict[str, Channel]) -> None:
-        self.channels = channels
-        self._cues: list[tuple[str, Cue, list[re.Pattern[str]]]] = []
-        for channel in channels.values():
-            for cue in channel.cues:
-                patterns = [p for p in (_word_pattern(cue.words), *cue.patterns) if p is not None]
-                self._cues.append((channel.id, cue, patterns))
+    def __init__(self, rules: SteeringRules) -> None:
+        self.rules = rules
+        self.reader = MeaningReader(rules.groups)
+        self._order = {door: i for i, door in enumerate(rules.precedence)}
 
-    def _first_match(self, text: str, cue: Cue, patterns: list[re.Pattern[str]]) -> str | None:
-        if cue.with_words and not any(w in text for w in cue.with_words):
-            return None
-        if cue.without_words and any(w in text for w in cue.without_words):
-            return None
-        for pattern in patterns:
-            for m in pattern.finditer(text):
-                if not (cue.negatable and (negated(text, m.start()) or _INNER_NEGATION.search(m.group(0)))):
-                    return m.group(0)
-        return None
+    def _cue(self, rule: Rule, meaning: Meaning) -> CueHit:
+        keys = [k for entry in rule.when for k in entry if k in meaning.keys]
+        words = dict.fromkeys(w for k in keys for w in meaning.words(k))
+        return CueHit(rule.door, rule.reason, "、".join(words), rule.strength, rule.also)
+
+    def _cues(self, rules: list[Rule], meaning: Meaning) -> tuple[CueHit, ...]:
+        """One cue per distinct reason (the strongest rule giving it), with all its words."""
+        by_reason: dict[str, CueHit] = {}
+        for rule in rules:
+            cue = self._cue(rule, meaning)
+            if cue.label in by_reason:
+                first = by_reason[cue.label]
+                words = "、".join(dict.fromkeys((first.matched + "、" + cue.matched).split("、")))
+                cue = CueHit(
+                    first.channel, first.label, words, first.weight, tuple(dict.fromkeys(first.also + cue.also))
+                )
+            by_reason[cue.label] = cue
+        return tuple(by_reason.values())
 
     def steer(self, text: str) -> Verdict:
         text = normalize(text)
-        scores = dict.fromkeys(self.channels, 0.0)
-        scores[PETITION] = PETITION_PRIOR
-        hits: dict[str, list[CueHit]] = {c: [] for c in self.channels}
-        for channel_id, cue, patterns in self._cues:
-            matched = self._first_match(text, cue, patterns)
-            if matched is not None:
-                scores[channel_id] += cue.weight
-                hits[channel_id].append(CueHit(channel_id, cue.label, matched, cue.weight, cue.also))
-        others = sorted((c for c in scores if c != PETITION), key=scores.__getitem__, reverse=True)
-        best = others[0]
-        if scores[best] >= STEER_MIN and scores[best] > scores[PETITION]:
-            chosen = best
-            runner_up = max(scores[PETITION], scores[others[1]])
-        else:
-            chosen = PETITION
-            runner_up = scores[best]
-        margin = scores[chosen] - runner_up
-        confidence = round(min(1.0, 0.5 + margin / (2 * (scores[chosen] + 1.0))), 3)
-        decided = tuple(sorted(hits[chosen], key=lambda h: -h.weight))
-        also: list[str] = [a for h in decided for a in h.also if a != chosen]
-        # another door with clear evidence of its own is worth mentioning too
-        for other in others:
-            if other != chosen and scores[other] >= STEER_MIN + 0.5 and other not in also:
-                also.append(other)
-        return Verdict(
-            chosen, confidence, decided, tuple(dict.fromkeys(also)), {c: round(s, 2) for c, s in scores.items()}
-        )
+        meaning = self.reader.read(text)
+        keys = meaning.keys
+        by_window = _by_window(meaning)
+        held: dict[str, list[Rule]] = {}
+        strength: dict[Rule, float] = {}
+        for rule in self.rules.rules:
+            if not _satisfied(rule, keys):
+                continue
+            windows = _windows(rule, keys, by_window)
+            if windows:
+                held.setdefault(rule.door, []).append(rule)
+                strength[rule] = rule.strength + _weight_of_place(windows, meaning)
+        scores = {door: 0.0 for door in (PETITION, *self.rules.precedence)}
+        for door, rules in held.items():
+            rules.sort(key=lambda r: -strength[r])
+            strengths = [strength[r] for r in rules]
+            # a second, independent reason for the same door counts a little
+            scores[door] = strengths[0] + 0.25 * min(2, len(strengths) - 1)
+        context = min(CONTEXT_CAP, meaning.count(*_CONTEXT))
+        scores[PETITION] = PETITION_PRIOR + CONTEXT_WEIGHT * context
+        firm_bar = max(self.rules.firm, scores[PETITION] + 0.01)
+        others = [d for d in self.rules.precedence if scores[d] > 0]
+        top = max((scores[d] for d in others), default=0.0)
+        firm = [d for d in others if scores[d] >= firm_bar and scores[d] >= top - 0.75]
+        if firm:
+            chosen = min(firm, key=self._order.__getitem__)  # the law's order among doors that clearly apply
+            rules = held[chosen]
+            cues = self._cues(rules, meaning)
+            also = [a for r in rules for a in r.also if a != chosen]
+            also += sorted((d for d in others if d != chosen and scores[d] >= self.rules.firm), key=self._order.get)
+            runner_up = max([scores[PETITION]] + [scores[d] for d in others if d != chosen])
+            margin = scores[chosen] - runner_up
+            confidence = min(0.97, 0.6 + 0.1 * margin + 0.05 * (scores[chosen] - self.rules.firm))
+            return Verdict(
+                chosen, round(max(0.5, confidence), 3), cues, tuple(dict.fromkeys(also)), scores, (), meaning
+            )
+        weak = sorted((d for d in others if scores[d] >= self.rules.weak), key=lambda d: (-scores[d], self._order[d]))
+        cues = tuple(self._cue(held[d][0], meaning) for d in weak)
+        confidence = 0.9 - 0.1 * len(weak) if weak else min(0.95, 0.8 + 0.05 * context)
+        return Verdict(PETITION, round(confidence, 3), cues, (), scores, tuple(weak), meaning)

@@ -117,3 +117,13 @@ async def test_triage_refuses_a_malformed_today(client, today) -> None:  # type:
     response = await client.post("/api/v1/triage", json={"text": "2026年3月5日收到罚款决定书，不服", "today": today})
     assert response.status == 422
     assert (await response.json())["error"]["code"] == "invalid"
+
+
+async def test_triage_names_the_door_its_reasons_and_the_doors_in_doubt(client) -> None:  # type: ignore[no-untyped-def]
+    body = await (await client.post("/api/v1/triage", json={"text": "老板拖欠我们三个月工资，一分钱都没拿到"})).json()
+    assert body["channel"] == "labor_arbitration" and "petition" in body["also"]
+    assert body["channel_cues"] and body["channel_unsure"] == []
+    unsure = await (await client.post("/api/v1/triage", json={"text": "我想告他"})).json()
+    assert unsure["channel"] == "petition" and "civil_litigation" in unsure["channel_unsure"]
+    harm = await (await client.post("/api/v1/triage", json={"text": "我家孩子放学到现在还没回家，电话也打不通"})).json()
+    assert harm["urgent"] is True

@@ -102,3 +102,150 @@ async def test_urgent_words_get_care_first_and_alert_staff(assistant, store) -> 
     await citizen.press("确认提交")
     async with store.unit() as uow:
         assert (await uow.session.scalar(select(Case))).urgent is True
+
+
+# ── the one clarifying question ─────────────────────────────────────────────
+
+UNSURE = "我想告他，他一直躲着不见我"
+
+
+async def test_unsure_asks_one_question_and_a_button_settles_the_door(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(UNSURE)
+    assert "政府部门" in citizen.text and "法院" in citizen.text
+    assert "和单位或个人的纠纷" in citizen.buttons and "都不是，请政府帮忙" in citizen.buttons
+    async with store.unit() as uow:
+        assert await uow.session.scalar(select(Guidance)) is None  # nothing decided yet
+    await citizen.press("和单位或个人的纠纷")
+    assert "民事诉讼" in citizen.text and "12348" in citizen.text
+    async with store.unit() as uow:
+        assert (await uow.session.scalar(select(Guidance))).channel == "civil_litigation"
+
+
+async def test_a_typed_answer_settles_the_door_too(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(UNSURE)
+    await citizen.send("他是我以前的房东，押金一直不退")
+    assert "民事诉讼" in citizen.text
+
+
+async def test_a_number_picks_the_nth_answer(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(UNSURE)
+    court = citizen.buttons.index("案子已经在法院") + 1
+    await citizen.send(str(court))
+    assert "上诉" in citizen.text and "申请执行" in citizen.text
+
+
+async def test_none_of_these_means_a_petition_and_filing_keeps_the_story(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(UNSURE)
+    await citizen.send("都不是，就是想请政府帮忙协调")
+    assert "帮我登记" in citizen.buttons
+    await citizen.press("帮我登记")
+    assert "怎么称呼" in citizen.text
+
+
+async def test_an_answer_not_understood_gets_a_hint_then_never_the_same_question_again(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(UNSURE)
+    await citizen.send("嗯")
+    assert "序号" in citizen.text and "1." in citizen.text
+    await citizen.send("啊？")
+    assert "帮我登记" in citizen.buttons  # the safe reading: an ordinary petition
+    assert "这是针对" not in citizen.text
+
+
+async def test_a_stale_choice_button_is_answered_plainly(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("steer", button="steer:pick:0")
+    assert "失效" in citizen.text
+
+
+# ── mixed matters and reading once ──────────────────────────────────────────
+
+
+async def test_a_mixed_matter_names_every_door_the_police_first(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("包工头欠了我两个月工钱，我去要的时候他还叫人把我打了一顿")
+    text = citizen.text
+    assert "110" in text  # harm first
+    assert text.index("向公安机关报案") < text.index("劳动人事争议仲裁")
+
+
+async def test_a_message_is_steered_and_retrieved_once(assistant, engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls = {"steer": 0, "ask": 0}
+    steer, ask = engine.steerer.steer, engine.retriever.search
+
+    def counted_steer(text):  # type: ignore[no-untyped-def]
+        calls["steer"] += 1
+        return steer(text)
+
+    def counted_ask(text, *args):  # type: ignore[no-untyped-def]
+        calls["ask"] += 1
+        return ask(text, *args)
+
+    monkeypatch.setattr(engine.steerer, "steer", counted_steer)
+    monkeypatch.setattr(engine.retriever, "search", counted_ask)
+    citizen = Citizen(assistant)
+    await citizen.send("我在工地干了半年，老板一直拖着工资不发")
+    assert "劳动人事争议仲裁" in citizen.text
+    assert calls["steer"] == 1 and calls["ask"] <= 1
+    calls.update(steer=0, ask=0)
+    await citizen.send("信访事项多久办结？")
+    assert "第三十四条" in citizen.text
+    assert calls["steer"] == 1 and calls["ask"] == 1
+
+
+# ── harm first, in every state ──────────────────────────────────────────────
+
+
+async def test_violence_said_plainly_gets_110_and_an_alert(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("老公喝了酒就打我，这次把我鼻梁骨都打断了")
+    first = citizen.last[0].text
+    assert "110" in first and "12338" in first
+    assert "没看懂" not in citizen.text
+    async with store.unit() as uow:
+        alert = await uow.session.scalar(select(UrgentAlert))
+    assert alert is not None and "violence" in alert.kinds
+
+
+async def test_harm_mid_intake_is_cared_for_first_and_the_case_is_urgent(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("/complain")
+    await citizen.send("赵六")
+    assert "电话" in citizen.text
+    await citizen.send("他又来砸门了，说今天非弄死我不可，我躲在卫生间里")
+    assert "110" in citizen.last[0].text
+    assert "电话" in citizen.last[-1].text  # the intake goes on afterwards
+    async with store.unit() as uow:
+        assert await uow.session.scalar(select(UrgentAlert)) is not None
+    for answer in ("13912345678", "A市A3区人民路8号", "前夫天天上门威胁我，还砸坏了我家的门", "请派人保护我"):
+        await citizen.send(answer)
+    while "请核对" not in citizen.text:
+        for label in ("上面已说清楚", "没有了，下一步", "只有我自己"):
+            if label in citizen.buttons:
+                await citizen.press(label)
+                break
+        else:
+            raise AssertionError(citizen.text)
+    await citizen.press("确认提交")
+    async with store.unit() as uow:
+        assert (await uow.session.scalar(select(Case))).urgent is True
+
+
+async def test_a_missing_child_mid_clarification_gets_110_first(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(UNSURE)
+    await citizen.send("我女儿放学到现在还没回家，电话也打不通")
+    assert "110" in citizen.last[0].text and "24 小时" in citizen.last[0].text
+
+
+async def test_a_question_instead_of_an_answer_is_answered_and_the_question_dropped(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(UNSURE)
+    await citizen.send("信访事项多久办结？")
+    assert "第三十四条" in citizen.text
+    await citizen.send("好的")
+    assert "序号" not in citizen.text and "这是针对" not in citizen.text

@@ -92,12 +92,3 @@ def test_a_misquoted_basis_is_refused_with_its_line() -> None:
     with pytest.raises(KnowledgeError) as err:
         load_channels(load_laws(), broken)
     assert err.value.line and "原文" in err.value.message
-
-
-def test_a_broken_pattern_is_refused() -> None:
-    from knowledge.datafile import read_text
-
-    _, text = read_text("channels.toml")
-    broken = text.replace('patterns = ["约定.{0,8}仲裁"', 'patterns = ["约定.{0,8仲裁("', 1)
-    with pytest.raises(KnowledgeError, match="正则"):
-        load_channels(load_laws(), broken)

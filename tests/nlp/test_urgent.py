@@ -29,3 +29,27 @@ def test_kinds() -> None:
     assert detect_urgency("我不想活了").kinds == ("self_harm",)
     assert "violence" in detect_urgency("逼急了我就跟他同归于尽").kinds
     assert detect_urgency("全村两百多人约好了下周一起去省政府上访").kinds == ("gathering",)
+
+
+def test_harm_in_other_words_and_everyday_hyperbole() -> None:
+    import json
+
+    rows = [json.loads(line) for line in (LOCAL_DATA / "harm_voices.jsonl").read_text("utf-8").splitlines() if line]
+    missed = [r["text"] for r in rows if r["harm"] and not detect_urgency(r["text"]).urgent]
+    false_alarms = [r["text"] for r in rows if not r["harm"] and detect_urgency(r["text"]).urgent]
+    assert missed == []
+    assert len(false_alarms) <= 2, false_alarms
+
+
+def test_each_kind_of_danger_is_named() -> None:
+    assert detect_urgency("我老婆喝多了就拿皮带抽我，昨天把我胳膊打骨折了").kinds[0] == "violence"
+    assert "missing_child" in detect_urgency("孙子中午出去玩，到现在天黑了都没回来").kinds
+    assert "danger" in detect_urgency("楼道里一股燃气味，好像哪家漏气了").kinds
+    assert "threat" in detect_urgency("放贷的人放话说再不还钱就砍死我").kinds
+    assert detect_urgency("这个月加班累死了，噪音也吵死人").urgent is False
+
+
+def test_history_is_not_danger_now_but_self_harm_always_counts() -> None:
+    assert detect_urgency("前年在集市上被人打过一次，后来调解了，想问问赔偿的事").urgent is False
+    assert detect_urgency("他前年就打过我，今天早上又拿皮带抽我").kinds == ("violence",)
+    assert detect_urgency("以前我想过自杀，现在还是经常这么想").kinds == ("self_harm",)
