@@ -10,10 +10,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DEV = REPO.parent / "shared" / "dev"
+VENDORED_DEV = REPO / "tests" / "data" / "dev"  # copies of some shared sets, for worktrees and CI
 
 
 def dev_file(name: str) -> Path:
     path = SHARED_DEV / name
+    if not path.exists() and (VENDORED_DEV / name).exists():
+        path = VENDORED_DEV / name
     if not path.exists():
         sys.exit(f"需要 {path}（共享开发数据，放在仓库旁边的 shared/dev/）")
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, field_validator
@@ -47,7 +48,14 @@ class Config(BaseSettings):
     flood_burst: int = 8
     secure_cookies: bool = Field(False, validation_alias=AliasChoices("XINFANG_SECURE_COOKIES", "secure_cookies"))
     migrate_on_start: bool = True
-    run_workers: bool = True  # outbox / campaign delivery loops in this process
+    # what this process does (`xinfang run --no-workers / --workers-only / --no-telegram`):
+    run_workers: bool = True  # background loops: outbox and campaign delivery, 相似件, pruning
+    serve_citizens: bool = True  # web chat, API, dashboard, webhook / polling (False: workers only)
+    run_telegram: bool = True  # Telegram at all in this process (when a token is set)
+    # the durable inbox (see bot/telegram/pipeline.py)
+    inbox_scan_every: float = 1.0  # s between looks for work no process is doing
+    inbox_grace: timedelta = timedelta(seconds=3)  # an update left unhandled this long is taken
+    instance_ttl: timedelta = timedelta(seconds=10)  # a process silent this long is gone
 
     @field_validator("telegram_bot_token", "telegram_webhook_url", "secret_key", mode="before")
     @classmethod

@@ -45,15 +45,27 @@ class DialogueState:
 _KEPT_ACROSS_RESETS = frozenset({"filed", "cancelled_draft", "start_payload"})
 
 
+class CitizenNeeded(BaseException):  # a signal, not an error: no `except Exception` swallows it
+    """A feature needs the citizen's row, which does not exist yet: the turn is rolled back and
+    run again with the row made (once per citizen, on the first turn that stores something)."""
+
+
 @dataclass
 class Context:
     incoming: Incoming
     text: str  # normalised and length-limited
     state: DialogueState
-    citizen_id: int
+    known_citizen_id: int | None  # None: nothing stored about them yet (no row)
     uow: UnitOfWork
     services: Services
     replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def citizen_id(self) -> int:
+        """The citizen's row id; the row is made on first use (a greeting or a question makes none)."""
+        if self.known_citizen_id is None:
+            raise CitizenNeeded
+        return self.known_citizen_id
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))

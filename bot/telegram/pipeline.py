@@ -1,0 +1,201 @@
+"""The durable path of an update: inbox → one citizen's turn at a time → replies owed → sent.
+
+- A transport (webhook or long polling) stores updates in the inbox and only then acknowledges
+  them; it hands the stored rows to `kick`, which works them at once in this process.
+- Each citizen has one queue here; the handling transaction also takes the citizen's database
+  lock (PostgreSQL), and the inbox refuses an update while an earlier one of the same citizen
+  waits — so a citizen's updates are handled one at a time and in order, in whichever process.
+- A scan, every `scan_every` seconds, catches what no process is working on: updates waiting
+  longer than `grace` (their process died, or stored them and fell over), and replies owed by an
+  instance that stopped beating its heart (`instances`), which this one takes over and sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from backend.errors import StoreUnavailable
+from backend.repo import updates
+from backend.repo.updates import Owed, Stored
+from backend.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def new_instance_id(role: str) -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{role[:8]}:{uuid.uuid4().hex[:8]}"
+
+
+Handle = Callable[[Stored], Awaitable["list[dict] | None"]]
+Deliver = Callable[[int, list[dict], int], Awaitable[None]]
+
+
+@dataclass
+class Pipeline:
+    store: Store
+    handle: Handle  # one stored update → the messages it owes (None: not its turn / done)
+    deliver: Deliver  # (inbox id, messages, first unsent) → sent, each recorded
+    instance: str
+    role: str = "web"
+    concurrency: int = 64  # citizens worked at once
+    scan_every: float = 1.0
+    grace: timedelta = timedelta(seconds=3)  # a stored update nobody handled for this long is taken
+    instance_ttl: timedelta = timedelta(seconds=10)  # an instance silent this long is gone
+    single_process: bool = False  # SQLite: no other process can exist; every other instance is gone
+    _queues: dict[str, deque[Stored]] = field(default_factory=dict)
+    _owed: dict[str, list[Owed]] = field(default_factory=dict)
+    _recheck: set[str] = field(default_factory=set)
+    _active: dict[str, asyncio.Task] = field(default_factory=dict)
+    _scanner: asyncio.Task | None = None
+
+    def __post_init__(self) -> None:
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self._wake = asyncio.Event()
+
+    # ── entry points ────────────────────────────────────────────────────────────────────────
+
+    def kick(self, chat_key: str, stored: Stored | None = None) -> None:
+        """Work this citizen's updates: `stored` (just stored here), or whatever the inbox holds."""
+        if stored is not None:
+            self._queues.setdefault(chat_key, deque()).append(stored)
+        else:
+            self._recheck.add(chat_key)
+        if chat_key not in self._active:
+            self._active[chat_key] = asyncio.create_task(self._work(chat_key), name=f"citizen {chat_key}")
+
+    def start(self) -> None:
+        self._scanner = asyncio.create_task(self._scan_forever(), name="inbox scan")
+
+    def wake(self) -> None:
+        """Scan now (e.g. the database is back)."""
+        self._wake.set()
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Stop scanning; let the citizens in progress finish their turn (up to `timeout`)."""
+        if self._scanner is not None:
+            self._scanner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._scanner
+        tasks = list(self._active.values())
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=timeout)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        with contextlib.suppress(StoreUnavailable):
+            async with self.store.unit() as uow:
+                await updates.leave(uow.session, self.instance)  # a clean stop frees our claims at once
+
+    @property
+    def busy(self) -> int:
+        return len(self._active)
+
+    # ── one citizen ─────────────────────────────────────────────────────────────────────────
+
+    async def _work(self, chat_key: str) -> None:
+        delay = 0.5
+        try:
+            async with self._slots:
+                while True:
+                    try:
+                        if not await self._step(chat_key):
+                            return
+                        delay = 0.5
+                    except StoreUnavailable as exc:
+                        # the updates stay in the inbox; try again, and the scan also will
+                        log.warning("inbox: database unavailable for %s (%s); retrying", chat_key, exc)
+                        await asyncio.sleep(delay)
+                        delay = min(delay * 2, 30.0)
+        except Exception:
+            log.exception("inbox: working %s failed; the scan will try again", chat_key)
+            self._queues.pop(chat_key, None)  # not at once: a poison update must not spin
+            self._recheck.discard(chat_key)
+        finally:
+            self._active.pop(chat_key, None)
+            if self._queues.get(chat_key) or chat_key in self._recheck or self._owed.get(chat_key):
+                self.kick(chat_key)  # kicked again while finishing
+
+    async def _step(self, chat_key: str) -> bool:
+        """Do one thing for the citizen; False when there is nothing left."""
+        owed = self._owed.get(chat_key)
+        if owed:
+            await self.deliver(owed[0].id, owed[0].messages, owed[0].sent_parts)
+            owed.pop(0)
+            return True
+        queue = self._queues.get(chat_key)
+        if queue:
+            stored = queue[0]
+        elif chat_key in self._recheck:
+            self._recheck.discard(chat_key)
+            async with self.store.unit() as uow:
+                found = await updates.next_pending(uow.session, chat_key)
+            if found is None:
+                return bool(self._queues.get(chat_key) or chat_key in self._recheck)
+            queue = self._queues.setdefault(chat_key, deque([found]))
+            stored = found
+        else:
+            self._queues.pop(chat_key, None)
+            return False
+        messages = await self.handle(stored)
+        queue.popleft()
+        if messages is None:
+            # handled already (re-delivered, or another process did), or an earlier update of this
+            # citizen, stored elsewhere, must go first: look at the inbox before going on
+            async with self.store.unit() as uow:
+                earlier = await updates.next_pending(uow.session, chat_key)
+            if earlier is not None and earlier.id < stored.id:
+                queue.appendleft(stored)
+                queue.appendleft(earlier)
+            return True
+        if messages:
+            await self.deliver(stored.id, messages, 0)
+        return True
+
+    # ── the scan ────────────────────────────────────────────────────────────────────────────
+
+    async def _scan_forever(self) -> None:
+        delay = self.scan_every
+        while True:
+            try:
+                await self.scan()
+                delay = self.scan_every
+            except StoreUnavailable as exc:
+                log.warning("inbox scan: database unavailable (%s)", exc)
+                delay = min(delay * 2, 30.0)
+            except Exception:
+                log.exception("inbox scan failed")
+                delay = min(delay * 2, 30.0)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def scan(self) -> None:
+        async with self.store.unit() as uow:
+            session = uow.session
+            await updates.heartbeat(session, self.instance, socket.gethostname()[:128], os.getpid(), self.role)
+            live = await updates.live_instances(session, self.instance_ttl)
+            if self.single_process:
+                live = [self.instance]
+            orphans = await updates.orphaned(session, live)
+            waiting = await updates.waiting_chats(session, self.grace)
+        for orphan in orphans:
+            if orphan.chat_key in self._active and any(o.id == orphan.id for o in self._owed.get(orphan.chat_key, [])):
+                continue
+            async with self.store.unit() as uow:
+                taken = await updates.take_over(uow.session, orphan, self.instance)
+            if taken:
+                log.info("inbox: sending replies of update row %s left by %s", orphan.id, orphan.claimed_by)
+                self._owed.setdefault(orphan.chat_key, []).append(orphan)
+                self.kick(orphan.chat_key)
+        for chat_key in waiting:
+            if chat_key not in self._active:
+                self.kick(chat_key)
