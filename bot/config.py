@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, field_validator
@@ -54,8 +53,14 @@ class Config(BaseSettings):
     run_telegram: bool = True  # Telegram at all in this process (when a token is set)
     # the durable inbox (see bot/telegram/pipeline.py)
     inbox_scan_every: float = 1.0  # s between looks for work no process is doing
-    inbox_grace: timedelta = timedelta(seconds=3)  # an update left unhandled this long is taken
-    instance_ttl: timedelta = timedelta(seconds=10)  # a process silent this long is gone
+    # an update left unhandled this long is taken by any process (s)
+    inbox_grace: float = Field(
+        3.0, validation_alias=AliasChoices("XINFANG_INBOX_GRACE", "inbox_grace")
+    )
+    # a process silent this long is gone: its unsent replies are taken over (s)
+    instance_ttl: float = Field(
+        10.0, validation_alias=AliasChoices("XINFANG_INSTANCE_TTL", "instance_ttl")
+    )
 
     @field_validator("telegram_bot_token", "telegram_webhook_url", "secret_key", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -126,8 +127,8 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
         instance,
         role=role,
         scan_every=config.inbox_scan_every,
-        grace=config.inbox_grace,
-        instance_ttl=config.instance_ttl,
+        grace=timedelta(seconds=config.inbox_grace),
+        instance_ttl=timedelta(seconds=config.instance_ttl),
         single_process=is_sqlite(config.database_url),
     )
     pipeline.start()

@@ -74,12 +74,17 @@ class BotApiStandIn:
     commands: list[dict] = field(default_factory=list)
     callback_answers: list[str] = field(default_factory=list)
     delay: float = 0.0  # simulated network/processing latency per call
+    # sendMessage calls wait (unanswered, not delivered) while this is set: a bot killed meanwhile
+    # never got through; `release_sends()` lets the waiting ones through if their caller is alive
+    hold_sends: bool = False
+    held: int = 0  # sendMessage calls that have waited
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._new_update = asyncio.Event()
         self._new_message = asyncio.Event()
+        self._released = asyncio.Event()
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -161,6 +166,10 @@ class BotApiStandIn:
         self.updates.append(json.loads(json.dumps(original)))
         self._new_update.set()
 
+    def release_sends(self) -> None:
+        self.hold_sends = False
+        self._released.set()
+
     def to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id]
 
@@ -240,6 +249,11 @@ class BotApiStandIn:
         self.calls[method] += 1
         if self.delay:
             await asyncio.sleep(self.delay)
+        if method == "sendMessage" and self.hold_sends:
+            self.held += 1
+            await self._released.wait()
+            if request.transport is None or request.transport.is_closing():
+                return web.Response(status=499)  # the caller is gone: the message never arrived
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return self.error(404, f"Not Found: method {method} not implemented by the stand-in")
