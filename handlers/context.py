@@ -61,6 +61,12 @@ class Context:
     replies: list[Reply] = field(default_factory=list)
 
     @property
+    def reader_id(self) -> int:
+        """For look-ups only (their cases, their topics): the row id, or 0 — no row matches it —
+        so asking what one has stored stores nothing."""
+        return self.known_citizen_id or 0
+
+    @property
     def citizen_id(self) -> int:
         """The citizen's row id; the row is made on first use (a greeting or a question makes none)."""
         if self.known_citizen_id is None:

@@ -28,7 +28,7 @@ RATINGS = ("满意", "基本满意", "不满意")
 async def rate(ctx: Context, payload: str) -> None:
     ticket, _, value = payload.partition(":")
     try:
-        case = await cases.citizens_case(ctx.uow.session, ctx.citizen_id, ticket)
+        case = await cases.citizens_case(ctx.uow.session, ctx.reader_id, ticket)
     except NotFound:
         ctx.say(NOT_YOURS)
         return
@@ -49,7 +49,7 @@ async def rate(ctx: Context, payload: str) -> None:
 @router.button("rev")
 async def ask_review(ctx: Context, ticket: str) -> None:
     try:
-        case = await cases.citizens_case(ctx.uow.session, ctx.citizen_id, ticket)
+        case = await cases.citizens_case(ctx.uow.session, ctx.reader_id, ticket)
     except NotFound:
         ctx.say(NOT_YOURS)
         return

@@ -105,7 +105,7 @@ async def show(ctx: Context, raw: str) -> None:
         ctx.say(ASK_TICKET if not raw else NOT_FOUND.format(ticket=raw[:30]))
         return
     try:
-        case = await cases.citizens_case(ctx.uow.session, ctx.citizen_id, ticket)
+        case = await cases.citizens_case(ctx.uow.session, ctx.reader_id, ticket)
     except NotFound:
         ctx.say(NOT_FOUND.format(ticket=ticket))
         return
@@ -123,7 +123,7 @@ async def my_cases(ctx: Context, _argument: str) -> None:
 
 
 async def list_mine(ctx: Context) -> None:
-    mine = await cases.citizens_cases(ctx.uow.session, ctx.citizen_id)
+    mine = await cases.citizens_cases(ctx.uow.session, ctx.reader_id)
     if not mine:
         ctx.say(NO_CASES, rows(Button("我要反映问题", "intake:start")))
         return

@@ -28,7 +28,7 @@ DONE = "完成"
 
 
 async def show_menu(ctx: Context) -> None:
-    mine = await campaigns.topics_of(ctx.uow.session, ctx.citizen_id)
+    mine = await campaigns.topics_of(ctx.uow.session, ctx.reader_id)
     buttons = [
         Button(("✅ " if topic in mine else "☐ ") + name, f"sub:t:{topic}") for topic, name in campaigns.TOPICS.items()
     ]
@@ -42,7 +42,7 @@ async def subscribe_command(ctx: Context, _args: str) -> None:
 
 @router.command("unsubscribe")
 async def unsubscribe_command(ctx: Context, _args: str) -> None:
-    changed = await campaigns.unsubscribe(ctx.uow.session, ctx.citizen_id)
+    changed = await campaigns.unsubscribe(ctx.uow.session, ctx.reader_id)
     ctx.say(OFF if changed else NOTHING)
 
 
@@ -50,18 +50,18 @@ async def unsubscribe_command(ctx: Context, _args: str) -> None:
 async def subscription_button(ctx: Context, payload: str) -> None:
     action, _, topic = payload.partition(":")
     if action == "off":
-        changed = await campaigns.unsubscribe(ctx.uow.session, ctx.citizen_id)
+        changed = await campaigns.unsubscribe(ctx.uow.session, ctx.reader_id)
         ctx.say(OFF if changed else NOTHING)
     elif action == "t" and topic in campaigns.TOPICS:
-        if topic in await campaigns.topics_of(ctx.uow.session, ctx.citizen_id):
-            await campaigns.unsubscribe(ctx.uow.session, ctx.citizen_id, topic)
+        if topic in await campaigns.topics_of(ctx.uow.session, ctx.reader_id):
+            await campaigns.unsubscribe(ctx.uow.session, ctx.reader_id, topic)
             ctx.say(UNSUBSCRIBED_ONE.format(topic=campaigns.TOPICS[topic]))
         else:
             await campaigns.subscribe(ctx.uow.session, ctx.citizen_id, topic, "menu")
             ctx.say(SUBSCRIBED.format(topic=campaigns.TOPICS[topic]))
         await show_menu(ctx)
     elif action == "done":
-        mine = await campaigns.topics_of(ctx.uow.session, ctx.citizen_id)
+        mine = await campaigns.topics_of(ctx.uow.session, ctx.reader_id)
         ctx.say("好的。" + ("您订阅了：" + "、".join(campaigns.TOPICS[t] for t in sorted(mine)) if mine else NOTHING))
     else:  # "sub:menu" from the main menu, or anything else
         await show_menu(ctx)

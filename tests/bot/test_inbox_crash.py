@@ -61,7 +61,9 @@ async def test_acknowledged_updates_survive_kill_9_and_are_answered_once(telegra
             for text, _ in TURNS:
                 for user in users:
                     async with http.post(
-                        f"{server.url}/telegram/hook", json=update(update_id, user, text), headers={SECRET_HEADER: secret}
+                        f"{server.url}/telegram/hook",
+                        json=update(update_id, user, text),
+                        headers={SECRET_HEADER: secret},
                     ) as response:
                         assert response.status == 200, await response.text()
                         acknowledged += 1
