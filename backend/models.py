@@ -288,19 +288,21 @@ class InboxUpdate(Base):
     citizen (`chat_key`) at a time and in `id` order. The same transaction that handles it stores
     the replies it owes (`replies`) and who is sending them (`claimed_by`); `sent_parts` counts
     the messages already sent, so after a crash the rest go out, and none twice. The unique
-    (channel, update_id) is also what recognises a re-delivered update.
+    (channel, update_id) is also what recognises a re-delivered update. `seq` orders a citizen's
+    updates (Telegram's update ids grow), whichever process stored them first.
     """
 
     __tablename__ = "inbox"
     __table_args__ = (
         UniqueConstraint("channel", "update_id"),
-        Index("ix_inbox_chat_open", "chat_key", "sent_at", "id"),
+        Index("ix_inbox_chat_open", "chat_key", "handled_at", "seq"),
         Index("ix_inbox_open", "sent_at", "handled_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     update_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
     chat_key: Mapped[str] = mapped_column(String(96))  # the dialogue key: one citizen's updates in order
     payload: Mapped[dict[str, Any]] = mapped_column()
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

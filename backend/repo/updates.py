@@ -66,6 +66,7 @@ class Stored:
     id: int
     chat_key: str
     payload: dict[str, Any]
+    seq: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +92,25 @@ _STORE = {"postgresql": _store(postgresql.insert), "sqlite": _store(sqlite.inser
 
 
 async def store(
-    session: AsyncSession, channel: str, updates: Sequence[tuple[str, str, dict[str, Any]]]
+    session: AsyncSession, channel: str, updates: Sequence[tuple[int, str, dict[str, Any]]]
 ) -> list[Stored]:
     """Keep (update id, chat key, payload) rows; returns those that are new, in the given order.
 
-    An update already in the inbox (Telegram delivered it again) is not stored twice."""
+    An update already in the inbox (Telegram delivered it again) is not stored twice. The id
+    (growing, as Telegram's do) orders one citizen's updates."""
     if not updates:
         return []
     now = utcnow()
     params = [
-        {"channel": channel, "update_id": u, "chat_key": k, "payload": p, "received_at": now, "sent_parts": 0}
+        {
+            "channel": channel,
+            "update_id": str(u),
+            "seq": u,
+            "chat_key": k,
+            "payload": p,
+            "received_at": now,
+            "sent_parts": 0,
+        }
         for u, k, p in updates
     ]
     ids: dict[str, int] = {}
@@ -108,7 +118,7 @@ async def store(
         result = (await session.execute(_STORE[_dialect(session)], row)).first()
         if result is not None:
             ids[result.update_id] = result.id
-    return [Stored(ids[u], k, p) for u, k, p in updates if u in ids]
+    return [Stored(ids[str(u)], k, p, u) for u, k, p in updates if str(u) in ids]
 
 
 _EARLIER = aliased(INBOX)
@@ -119,7 +129,7 @@ _FINISH = (
         INBOX.c.handled_at.is_(None),
         # strictly in order: an earlier update of the same citizen still waiting → not yet
         ~exists().where(
-            _EARLIER.c.chat_key == INBOX.c.chat_key, _EARLIER.c.handled_at.is_(None), _EARLIER.c.id < INBOX.c.id
+            _EARLIER.c.chat_key == INBOX.c.chat_key, _EARLIER.c.handled_at.is_(None), _EARLIER.c.seq < INBOX.c.seq
         ),
     )
     .values(
@@ -147,9 +157,9 @@ async def finish(session: AsyncSession, inbox_id: int, messages: list[dict[str, 
 
 
 _NEXT = (
-    select(INBOX.c.id, INBOX.c.chat_key, INBOX.c.payload)
+    select(INBOX.c.id, INBOX.c.chat_key, INBOX.c.payload, INBOX.c.seq)
     .where(INBOX.c.chat_key == bindparam("chat_key"), INBOX.c.handled_at.is_(None))
-    .order_by(INBOX.c.id)
+    .order_by(INBOX.c.seq)
     .limit(1)
 )
 
@@ -157,7 +167,7 @@ _NEXT = (
 async def next_pending(session: AsyncSession, chat_key: str) -> Stored | None:
     """The citizen's oldest update not yet handled."""
     row = (await session.execute(_NEXT, {"chat_key": chat_key})).first()
-    return None if row is None else Stored(row.id, row.chat_key, row.payload)
+    return None if row is None else Stored(row.id, row.chat_key, row.payload, row.seq)
 
 
 _SENT = (
@@ -180,7 +190,7 @@ async def waiting_chats(session: AsyncSession, older_than: timedelta, limit: int
         select(INBOX.c.chat_key)
         .where(INBOX.c.sent_at.is_(None), INBOX.c.handled_at.is_(None), INBOX.c.received_at < cutoff)
         .group_by(INBOX.c.chat_key)
-        .order_by(func.min(INBOX.c.id))
+        .order_by(func.min(INBOX.c.received_at))
         .limit(limit)
     )
     return list((await session.scalars(query)).all())
@@ -195,7 +205,7 @@ async def orphaned(session: AsyncSession, live: Sequence[str], limit: int = 200)
             INBOX.c.handled_at.is_not(None),
             or_(INBOX.c.claimed_by.is_(None), INBOX.c.claimed_by.not_in(list(live))),
         )
-        .order_by(INBOX.c.id)
+        .order_by(INBOX.c.seq)
         .limit(limit)
     )
     return [
@@ -222,7 +232,7 @@ async def owed_by(session: AsyncSession, chat_key: str, instance: str) -> list[O
             INBOX.c.handled_at.is_not(None),
             INBOX.c.claimed_by == instance,
         )
-        .order_by(INBOX.c.id)
+        .order_by(INBOX.c.seq)
     )
     return [
         Owed(r.id, r.chat_key, list(r.replies or []), r.sent_parts, r.claimed_by) for r in await session.execute(query)

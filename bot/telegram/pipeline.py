@@ -91,9 +91,11 @@ class Pipeline:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        with contextlib.suppress(StoreUnavailable):
+        try:
             async with self.store.unit() as uow:
                 await updates.leave(uow.session, self.instance)  # a clean stop frees our claims at once
+        except Exception as exc:  # the database is down or gone: the claims expire with the heartbeat
+            log.info("inbox: could not sign off (%s)", exc)
 
     @property
     def busy(self) -> int:
@@ -152,7 +154,7 @@ class Pipeline:
             # citizen, stored elsewhere, must go first: look at the inbox before going on
             async with self.store.unit() as uow:
                 earlier = await updates.next_pending(uow.session, chat_key)
-            if earlier is not None and earlier.id < stored.id:
+            if earlier is not None and earlier.seq < stored.seq:
                 queue.appendleft(stored)
                 queue.appendleft(earlier)
             return True

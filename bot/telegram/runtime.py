@@ -80,7 +80,7 @@ def setup(app: web.Application, config: Config) -> None:
 
 async def store_updates(store: Store, pipeline: Pipeline, payloads: list[dict]) -> None:
     """Commit updates to the inbox (StoreUnavailable: nothing stored), then work them here."""
-    rows = [(str(p["update_id"]), chat_key(p), p) for p in payloads]
+    rows = [(int(p["update_id"]), chat_key(p), p) for p in payloads]
     async with store.unit() as uow:
         stored = await updates.store(uow.session, "telegram", rows)
     for row in stored:

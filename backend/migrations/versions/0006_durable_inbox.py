@@ -21,6 +21,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.String(length=16), nullable=False),
     sa.Column('update_id', sa.String(length=64), nullable=False),
+    sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('chat_key', sa.String(length=96), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
@@ -32,7 +33,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inbox')),
     sa.UniqueConstraint('channel', 'update_id', name=op.f('uq_inbox_channel'))
     )
-    op.create_index('ix_inbox_chat_open', 'inbox', ['chat_key', 'sent_at', 'id'], unique=False)
+    op.create_index('ix_inbox_chat_open', 'inbox', ['chat_key', 'handled_at', 'seq'], unique=False)
     op.create_index('ix_inbox_open', 'inbox', ['sent_at', 'handled_at'], unique=False)
     op.create_index(op.f('ix_inbox_received_at'), 'inbox', ['received_at'], unique=False)
     op.create_table('instances',

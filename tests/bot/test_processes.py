@@ -1,0 +1,134 @@
+"""Several `xinfang run` processes on one PostgreSQL (issue 14): a load balancer may send any
+update to any process. Two app instances, each with its own dialogue object and in-process locks,
+so only the database can keep a citizen's updates one at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from backend.models import Case, Citizen, Subscription
+from bot.app import create_app
+from bot.keys import STORE
+from bot.telegram.runtime import SECRET_HEADER, PollingRefused, webhook_secret
+
+pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+def message(update_id: int, user: int, text: str) -> dict:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1,
+            "text": text,
+            "from": {"id": user, "is_bot": False, "first_name": "x"},
+            "chat": {"id": user, "type": "private"},
+        },
+    }
+
+
+def press(update_id: int, user: int, data: str) -> dict:
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cb{update_id}",
+            "from": {"id": user, "is_bot": False, "first_name": "x"},
+            "chat_instance": str(user),
+            "data": data,
+            "message": {"message_id": 1, "date": 1, "chat": {"id": user, "type": "private"}, "text": "…"},
+        },
+    }
+
+
+@pytest.fixture
+async def pair(telegram, telegram_config, engine, aiohttp_client):  # type: ignore[no-untyped-def]
+    config = telegram_config.model_copy(update={"telegram_webhook_url": "https://bot.example.org/telegram/hook"})
+    first = await aiohttp_client(create_app(config, engine=engine))
+    second = await aiohttp_client(create_app(config, engine=engine))
+    secret = webhook_secret(config)
+
+    async def deliver(client, update: dict) -> None:  # type: ignore[no-untyped-def]
+        response = await client.post("/telegram/hook", json=update, headers={SECRET_HEADER: secret})
+        assert response.status == 200
+
+    return first, second, deliver
+
+
+async def test_a_dialogue_alternating_between_processes_files_one_case(pair, telegram) -> None:  # type: ignore[no-untyped-def]
+    first, second, deliver = pair
+    user, update_id = 81_001, 1000
+    steps = [
+        ("/complain", "怎么称呼"),
+        ("张三", "联系电话"),
+        ("13812345678", "住址"),
+        ("A市A3区建设路", "发生了什么"),
+        ("小区门口的路灯坏了三个月，晚上很危险", "怎么解决"),
+        ("尽快修好", "理由"),
+        ("影响出行安全", "照片"),
+    ]
+    for i, (text, expected) in enumerate(steps):
+        seen = len(telegram.to(user))
+        update_id += 1
+        await deliver((first, second)[i % 2], message(update_id, user, text))
+        await telegram.wait_until(lambda s=seen, e=expected: any(e in m.text for m in telegram.to(user)[s:]))
+    for i, data in enumerate(("intake:skip:attachments", "intake:group:1")):
+        seen = len(telegram.to(user))
+        update_id += 1
+        await deliver((first, second)[i % 2], press(update_id, user, data))
+        await telegram.wait_until(lambda s=seen: len(telegram.to(user)) > s)
+    submit = next(d for _, d in telegram.to(user)[-1].buttons if d.startswith("intake:submit:"))
+    update_id += 1
+    await deliver(second, press(update_id, user, submit))
+    await telegram.wait_until(lambda: any("受理编号：XF-" in m.text for m in telegram.to(user)))
+    async with first.app[STORE].unit() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(Case)) == 1
+
+
+@pytest.mark.parametrize("known", [False, True], ids=["brand-new", "known"])
+async def test_simultaneous_updates_of_one_citizen_in_two_processes(pair, telegram, known) -> None:  # type: ignore[no-untyped-def]
+    first, second, deliver = pair
+    users = [82_001 + i for i in range(6)]
+    if known:  # they have a row already (subscribed to something else)
+        for n, user in enumerate(users):
+            await deliver(first, press(1000 + n, user, "sub:t:policy"))
+        await telegram.wait_until(lambda: all(len(telegram.to(u)) == 2 for u in users))
+    before = {u: len(telegram.to(u)) for u in users}
+    # two subscription buttons pressed at the same moment, one reaching each process
+    await asyncio.gather(
+        *(
+            deliver(process, press(2000 + 10 * n + k, user, data))
+            for n, user in enumerate(users)
+            for k, (process, data) in enumerate(((first, "sub:t:daily_article"), (second, "sub:t:quiz")))
+        )
+    )
+    await telegram.wait_until(lambda: all(len(telegram.to(u)) >= before[u] + 4 for u in users))
+    await asyncio.sleep(0.5)
+    async with first.app[STORE].unit() as uow:
+        citizens = await uow.session.scalar(select(func.count()).select_from(Citizen))
+        subscriptions = (await uow.session.execute(select(Subscription.citizen_id, Subscription.topic))).all()
+    assert citizens == len(users)  # one row each, though both processes may make it at the same moment
+    assert len({(c, t) for c, t in subscriptions}) == (3 if known else 2) * len(users)  # no write lost
+    for user in users:  # each press answered once (subscribed + the menu), the second seeing the first
+        assert len(telegram.to(user)) == before[user] + 4
+        menu = [m for m in telegram.to(user) if m.buttons][-1]
+        assert {"✅ 条例每日一条", "✅ 知识问答"} <= {label for label, _ in menu.buttons}
+
+
+async def test_one_update_delivered_to_both_processes_is_answered_once(pair, telegram) -> None:  # type: ignore[no-untyped-def]
+    first, second, deliver = pair
+    users = [83_001 + i for i in range(10)]
+    updates = [message(3000 + i, user, "信访事项多久办结？") for i, user in enumerate(users)]
+    await asyncio.gather(*(deliver(p, u) for u in updates for p in (first, second)))
+    await telegram.wait_until(lambda: all(telegram.to(u) for u in users))
+    await asyncio.sleep(1.0)
+    assert Counter(s.chat_id for s in telegram.sent if s.chat_id in users) == dict.fromkeys(users, 1)
+
+
+async def test_a_second_long_polling_process_is_refused(telegram, telegram_config, engine, aiohttp_server) -> None:  # type: ignore[no-untyped-def]
+    await aiohttp_server(create_app(telegram_config, engine=engine))
+    with pytest.raises(PollingRefused, match="webhook"):
+        await aiohttp_server(create_app(telegram_config, engine=engine))
