@@ -54,6 +54,9 @@ class Database:
             # SQLite has one writer at a time; several connections would only queue in its busy
             # handler (which sleeps). One pooled connection queues units of work fairly instead.
             kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
+            # a file, not a server: no connection to go stale (no ping per checkout), and every
+            # unit of work ends in commit or rollback (no extra rollback when it is returned)
+            kwargs.update(pool_pre_ping=False, pool_reset_on_return=None)
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size * 2, pool_timeout=10)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)

@@ -96,10 +96,10 @@ async def our_bot(
 
     original = Assistant._handle  # the work of one update, after its user's turn has come
 
-    async def timed(self, incoming):  # type: ignore[no-untyped-def]
+    async def timed(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         t = time.perf_counter()
         try:
-            return await original(self, incoming)
+            return await original(self, *args, **kwargs)
         finally:
             latencies.append((time.perf_counter() - t) * 1000)
 
@@ -148,6 +148,10 @@ async def main_async(args: argparse.Namespace) -> None:
     per_update = Counter(s.chat_id for s in ours_api.sent)
     lost = sum(1 for user in range(1, args.users + 1) if per_update[10_000 + user] < args.messages)
     duplicated = sum(1 for user in range(1, args.users + 1) if per_update[10_000 + user] > args.messages)
+    for user in range(1, args.users + 1):
+        if per_update[10_000 + user] > args.messages:
+            print("dup", user, [s.text[:15] for s in ours_api.to(10_000 + user)])
+            break
     await ours_api.close()
 
     print(f"{args.users} users × {args.messages} messages = {updates} updates, each a question")

@@ -113,11 +113,8 @@ async def store(
         }
         for u, k, p in updates
     ]
-    ids: dict[str, int] = {}
-    for row in params:  # one statement per row keeps RETURNING exact on both dialects; one transaction
-        result = (await session.execute(_STORE[_dialect(session)], row)).first()
-        if result is not None:
-            ids[result.update_id] = result.id
+    # one statement for the batch; the rows returned are the new ones, named by their update id
+    ids = {r.update_id: r.id for r in await session.execute(_STORE[_dialect(session)], params)}
     return [Stored(ids[str(u)], k, p, u) for u, k, p in updates if str(u) in ids]
 
 
@@ -181,6 +178,17 @@ async def record_sent(session: AsyncSession, inbox_id: int, instance: str, parts
     """`parts` messages of the update's replies are out (`done`: all, or the rest given up)."""
     params = {"inbox_id": inbox_id, "instance": instance, "parts": parts, "sent_at": utcnow() if done else None}
     return (await session.execute(_SENT, params)).rowcount == 1
+
+
+async def record_sent_many(session: AsyncSession, instance: str, progress: dict[int, tuple[int, bool]]) -> None:
+    """`record_sent` for many updates in one statement (inbox id → (parts sent, all done))."""
+    now = utcnow()
+    params = [
+        {"inbox_id": i, "instance": instance, "parts": parts, "sent_at": now if done else None}
+        for i, (parts, done) in progress.items()
+    ]
+    if params:
+        await session.execute(_SENT, params)
 
 
 async def waiting_chats(session: AsyncSession, older_than: timedelta, limit: int = 200) -> list[str]:
@@ -295,6 +303,7 @@ __all__ = [
     "orphaned",
     "owed_by",
     "record_sent",
+    "record_sent_many",
     "store",
     "take_over",
     "waiting_chats",

@@ -26,6 +26,7 @@ from handlers import Assistant, IncomingAttachment, Reply
 from ..config import Config
 from ..flood import FloodControl
 from .convert import PendingFile, from_payload, pending_file, to_incoming, to_payloads
+from .pipeline import SentLog
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class TelegramTurns:
 
     def __post_init__(self) -> None:
         self.flood = FloodControl(rate=self.config.flood_rate, burst=self.config.flood_burst)
+        self.sent_log = SentLog(self.store, self.instance)
 
     @property
     def bot(self) -> Any:
@@ -220,12 +222,14 @@ class TelegramTurns:
             await self._record(inbox_id, index, done=index == len(messages))
 
     async def _record(self, inbox_id: int, parts: int, *, done: bool, blocked: str | None = None) -> None:
+        if blocked is None:
+            await self.sent_log.record(inbox_id, parts, done)
+            return
         delay = 0.5
         while True:  # what went out must be recorded, or it would go out again
             try:
                 async with self.store.unit() as uow:
-                    if blocked is not None:
-                        await citizens.mark_blocked(uow.session, "telegram", blocked)
+                    await citizens.mark_blocked(uow.session, "telegram", blocked)
                     await updates.record_sent(uow.session, inbox_id, self.instance, parts, done)
                 return
             except StoreUnavailable as exc:
