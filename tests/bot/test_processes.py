@@ -132,3 +132,25 @@ async def test_a_second_long_polling_process_is_refused(telegram, telegram_confi
     await aiohttp_server(create_app(telegram_config, engine=engine))
     with pytest.raises(PollingRefused, match="webhook"):
         await aiohttp_server(create_app(telegram_config, engine=engine))
+
+
+async def test_a_workers_only_process_answers_what_others_stored(
+    telegram, telegram_config, engine, aiohttp_client
+) -> None:  # type: ignore[no-untyped-def]
+    """An update a web process stored and then died with is worked by a workers-only process,
+    which serves no citizen-facing route itself."""
+    from backend.db import Database
+    from backend.repo import updates
+
+    db = Database(telegram_config.database_url)
+    await db.upgrade()
+    async with db.session() as session:
+        await updates.store(session, "telegram", [(9001, "telegram:84001", message(9001, 84001, "/help"))])
+    await db.dispose()
+    config = telegram_config.model_copy(update={"serve_citizens": False, "inbox_grace": 0.2})
+    client = await aiohttp_client(create_app(config, engine=engine))
+    assert (await client.get("/healthz")).status == 200
+    assert (await client.get("/")).status == 404
+    sent = await telegram.wait_for(84001, 1)
+    assert "使用方法" in sent[0].text
+    assert telegram.calls["getUpdates"] == 0  # it does not poll
