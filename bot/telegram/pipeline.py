@@ -185,7 +185,8 @@ class Pipeline:
                 found = await updates.next_pending(uow.session, chat_key)
             if found is None:
                 return bool(self._queues.get(chat_key) or chat_key in self._recheck)
-            queue = self._queues.setdefault(chat_key, deque([found]))
+            queue = self._queues.setdefault(chat_key, deque())
+            queue.append(found)
             stored = found
         else:
             self._queues.pop(chat_key, None)
