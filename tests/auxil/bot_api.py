@@ -47,6 +47,46 @@ _JSON_FIELDS = {
 }
 
 
+def message_update(update_id: int, user: int, text: str) -> dict:
+    """A private-chat text message as Telegram posts it to a webhook."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1,
+            "text": text,
+            "from": {"id": user, "is_bot": False, "first_name": "x"},
+            "chat": {"id": user, "type": "private"},
+        },
+    }
+
+
+def callback_update(update_id: int, user: int, data: str) -> dict:
+    """A button press (callback query) as Telegram posts it to a webhook."""
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cb{update_id}",
+            "from": {"id": user, "is_bot": False, "first_name": "x"},
+            "chat_instance": str(user),
+            "data": data,
+            "message": {"message_id": 1, "date": 1, "chat": {"id": user, "type": "private"}, "text": "…"},
+        },
+    }
+
+
+# a complaint typed step by step, with a fragment of the question each step is answered with
+COMPLAINT_STEPS = (
+    ("/complain", "怎么称呼"),
+    ("张三", "联系电话"),
+    ("13812345678", "住址"),
+    ("A市A3区建设路", "发生了什么"),
+    ("小区门口的路灯坏了三个月，晚上很危险", "怎么解决"),
+    ("尽快修好", "理由"),
+    ("影响出行安全", "照片"),
+)
+
+
 @dataclass
 class Sent:
     method: str

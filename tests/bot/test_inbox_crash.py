@@ -13,24 +13,12 @@ import pytest
 from bot.config import Config
 from bot.telegram.runtime import SECRET_HEADER, webhook_secret
 from tests.auxil.bot_api import TOKEN
+from tests.auxil.bot_api import message_update as update
 from tests.auxil.server import Server
 
 SECRET = "crash-test-secret-key"
 # three turns per citizen; each answer has a mark of its own
 TURNS = (("/start", "信访助手"), ("/help", "使用方法"), ("信访事项多久办结？", "第三十四条"))
-
-
-def update(update_id: int, user: int, text: str) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1,
-            "text": text,
-            "from": {"id": user, "is_bot": False, "first_name": "x"},
-            "chat": {"id": user, "type": "private"},
-        },
-    }
 
 
 def server_env(database_url: str, api_base: str, data_dir) -> dict[str, str]:  # type: ignore[no-untyped-def]

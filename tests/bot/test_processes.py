@@ -14,34 +14,11 @@ from backend.models import Case, Citizen, Subscription
 from bot.app import create_app
 from bot.keys import STORE
 from bot.telegram.runtime import SECRET_HEADER, PollingRefused, webhook_secret
+from tests.auxil.bot_api import COMPLAINT_STEPS
+from tests.auxil.bot_api import callback_update as press
+from tests.auxil.bot_api import message_update as message
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-
-
-def message(update_id: int, user: int, text: str) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1,
-            "text": text,
-            "from": {"id": user, "is_bot": False, "first_name": "x"},
-            "chat": {"id": user, "type": "private"},
-        },
-    }
-
-
-def press(update_id: int, user: int, data: str) -> dict:
-    return {
-        "update_id": update_id,
-        "callback_query": {
-            "id": f"cb{update_id}",
-            "from": {"id": user, "is_bot": False, "first_name": "x"},
-            "chat_instance": str(user),
-            "data": data,
-            "message": {"message_id": 1, "date": 1, "chat": {"id": user, "type": "private"}, "text": "…"},
-        },
-    }
 
 
 @pytest.fixture
@@ -61,16 +38,7 @@ async def pair(telegram, telegram_config, engine, aiohttp_client):  # type: igno
 async def test_a_dialogue_alternating_between_processes_files_one_case(pair, telegram) -> None:  # type: ignore[no-untyped-def]
     first, second, deliver = pair
     user, update_id = 81_001, 1000
-    steps = [
-        ("/complain", "怎么称呼"),
-        ("张三", "联系电话"),
-        ("13812345678", "住址"),
-        ("A市A3区建设路", "发生了什么"),
-        ("小区门口的路灯坏了三个月，晚上很危险", "怎么解决"),
-        ("尽快修好", "理由"),
-        ("影响出行安全", "照片"),
-    ]
-    for i, (text, expected) in enumerate(steps):
+    for i, (text, expected) in enumerate(COMPLAINT_STEPS):
         seen = len(telegram.to(user))
         update_id += 1
         await deliver((first, second)[i % 2], message(update_id, user, text))
