@@ -46,6 +46,7 @@ GROUP_NOTICE = "为保护您的个人信息，请私聊我反映问题：点我�
 EDITED = "我看到您修改了之前的消息。已经填写的内容如需更正，请在提交前点「修改」；也可以直接重新发送。"
 SLOW_DOWN = "您发得有点快，我一条一条看，请稍等几秒 🙂"
 FAILED = "抱歉，处理时出了点问题。您之前输入的内容没有丢失，请稍后再试。"
+DELAYED = "抱歉，系统暂时忙，您的消息已经收到、不会丢失，恢复后会马上回复您，不用重发。"
 TOO_BIG = "文件超过 {mb} MB"
 NOT_FETCHED = "文件下载失败，请重新发送"
 # ─────────────────────────────────────────────────────────────────────────────
@@ -105,6 +106,14 @@ class TelegramTurns:
     def __post_init__(self) -> None:
         self.flood = FloodControl(rate=self.config.flood_rate, burst=self.config.flood_burst)
         self.sent_log = SentLog(self.store, self.instance)
+        self._told_delayed: set[str] = set()
+
+    async def tell_delayed(self, key: str) -> None:
+        """The database is down and this citizen waits: say so, once until they are answered."""
+        if key in self._told_delayed or not key.removeprefix("telegram:").lstrip("-").isdigit():
+            return
+        self._told_delayed.add(key)
+        await self._notice(int(key.removeprefix("telegram:")), DELAYED)
 
     @property
     def bot(self) -> Any:
@@ -114,7 +123,7 @@ class TelegramTurns:
         """The messages this update owes (recorded as handled), or None: already handled, or an
         earlier update of the same citizen must go first. StoreUnavailable: try again later."""
         try:
-            return await self._handle(stored)
+            owed = await self._handle(stored)
         except StoreUnavailable:
             raise
         except Exception:  # a malformed update, a bug: apologise once, never loop on it
@@ -125,6 +134,8 @@ class TelegramTurns:
                 else None
             )
             return await self._finish_without_dialogue(stored, chat, [Reply(FAILED)] if chat else [])
+        self._told_delayed.discard(stored.chat_key)
+        return owed
 
     async def _handle(self, stored: Stored) -> list[dict] | None:
         update = Update.de_json(stored.payload, self.bot)

@@ -94,6 +94,7 @@ class Pipeline:
     grace: timedelta = timedelta(seconds=3)  # a stored update nobody handled for this long is taken
     instance_ttl: timedelta = timedelta(seconds=10)  # an instance silent this long is gone
     single_process: bool = False  # SQLite: no other process can exist; every other instance is gone
+    on_delay: Callable[[str], Awaitable[None]] | None = None  # the database is down: tell the citizen
     _queues: dict[str, deque[Stored]] = field(default_factory=dict)
     _owed: dict[str, list[Owed]] = field(default_factory=dict)
     _recheck: set[str] = field(default_factory=set)
@@ -158,6 +159,8 @@ class Pipeline:
                     except StoreUnavailable as exc:
                         # the updates stay in the inbox; try again, and the scan also will
                         log.warning("inbox: database unavailable for %s (%s); retrying", chat_key, exc)
+                        if self.on_delay is not None:
+                            await self.on_delay(chat_key)
                         await asyncio.sleep(delay)
                         delay = min(delay * 2, 30.0)
         except Exception:

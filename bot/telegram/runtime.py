@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 TELEGRAM = web.AppKey("telegram_application", Application)
 PIPELINE = web.AppKey("telegram_pipeline", Pipeline)
+TURNS = web.AppKey("telegram_turns", TelegramTurns)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 POLLING_LOCK = "telegram-long-polling"
 
@@ -106,6 +107,7 @@ async def receive_update(request: web.Request) -> web.Response:
     except StoreUnavailable as exc:
         # not acknowledged: Telegram keeps the update and delivers it again later
         log.warning("webhook: update %s not stored (%s); asking Telegram to retry", data["update_id"], exc)
+        await request.app[TURNS].tell_delayed(chat_key(data))
         return web.json_response({"ok": False, "error": "unavailable"}, status=503, headers={"Retry-After": "5"})
     return web.json_response({"ok": True})
 
@@ -130,10 +132,12 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
         grace=timedelta(seconds=config.inbox_grace),
         instance_ttl=timedelta(seconds=config.instance_ttl),
         single_process=is_sqlite(config.database_url),
+        on_delay=turns.tell_delayed,
     )
     pipeline.start()
     app[TELEGRAM] = application
     app[PIPELINE] = pipeline
+    app[TURNS] = turns
     background: list[asyncio.Task] = []
     holder: SoleHolder | None = None
     if config.serve_citizens and config.telegram_webhook_url:
@@ -147,10 +151,10 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
             if not await holder.acquire():
                 await _shutdown(application, pipeline)
                 raise PollingRefused(POLLING_REFUSED)
-            background.append(asyncio.create_task(poll(application, store, pipeline, config)))
+            background.append(asyncio.create_task(poll(turns, store, pipeline, config)))
         except StoreUnavailable:
             # the database is down: wait for it, then take the lock and poll
-            background.append(asyncio.create_task(_poll_when_possible(application, store, pipeline, config, holder)))
+            background.append(asyncio.create_task(_poll_when_possible(turns, store, pipeline, config, holder)))
         log.info("Telegram long-polling mode")
     if config.run_workers:
         background.append(
@@ -171,7 +175,7 @@ async def _shutdown(application: Application, pipeline: Pipeline) -> None:
 
 
 async def _poll_when_possible(
-    application: Application, store: Store, pipeline: Pipeline, config: Config, holder: SoleHolder
+    turns: TelegramTurns, store: Store, pipeline: Pipeline, config: Config, holder: SoleHolder
 ) -> None:
     delay = 1.0
     while True:
@@ -183,12 +187,12 @@ async def _poll_when_possible(
         except StoreUnavailable:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
-    await poll(application, store, pipeline, config)
+    await poll(turns, store, pipeline, config)
 
 
-async def poll(application: Application, store: Store, pipeline: Pipeline, config: Config) -> None:
+async def poll(turns: TelegramTurns, store: Store, pipeline: Pipeline, config: Config) -> None:
     """Long polling: fetch a batch, commit it to the inbox, and only then ask past it."""
-    bot = application.bot
+    bot = turns.bot
     with contextlib.suppress(TelegramError):
         await bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
     offset = 0
@@ -216,6 +220,8 @@ async def poll(application: Application, store: Store, pipeline: Pipeline, confi
             except StoreUnavailable as exc:
                 # the offset stays: Telegram keeps these until they are stored
                 log.warning("getUpdates: %d updates not stored (%s); retrying", len(payloads), exc)
+                for payload in payloads:
+                    await turns.tell_delayed(chat_key(payload))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
         delay = 0.5

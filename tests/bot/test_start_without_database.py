@@ -62,3 +62,31 @@ async def test_run_starts_degraded_and_recovers_when_the_database_comes_up(pg_da
     finally:
         server.kill()
         await proxy.close()
+
+
+async def test_telegram_during_an_outage_is_told_once_and_answered_after(
+    pg_database, telegram, telegram_config, engine, aiohttp_server
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import create_app
+    from bot.telegram.application import DELAYED
+
+    port = free_port()
+    name = pg_database.rsplit("/", 1)[1]
+    proxy = Forwarder("127.0.0.1", 5432, port)
+    await proxy.open()
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:{port}/{name}"
+    await aiohttp_server(create_app(telegram_config.model_copy(update={"database_url": url}), engine=engine))
+    try:
+        telegram.push_message(91_001, "/help")
+        assert "使用方法" in (await telegram.wait_for(91_001, 1))[0].text
+        await proxy.close()  # the database goes away
+        telegram.push_message(91_001, "信访事项多久办结？")
+        telegram.push_message(91_001, "能不能匿名？")
+        sent = await telegram.wait_for(91_001, 2, timeout=30)
+        assert sent[1].text == DELAYED  # told once that the messages are kept
+        await proxy.open()
+        sent = await telegram.wait_for(91_001, 4, timeout=60)
+        assert "第三十四条" in sent[2].text and "匿名" in sent[3].text
+        assert [s.text for s in sent].count(DELAYED) == 1
+    finally:
+        await proxy.close()
