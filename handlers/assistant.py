@@ -11,11 +11,9 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from backend.errors import StoreUnavailable
 from backend.repo import citizens, dialogue, updates
-from backend.store import Store
+from backend.store import Store, UnitOfWork
 from nlp import normalize, truncate
 
 from . import chat, feedback, intake, qa, start, status, steering, subscriptions
@@ -49,7 +47,7 @@ class _AlreadyHandled(Exception):
 
 # The transport's last statement in the turn's transaction (the inbox's "handled, owing these
 # replies"); False when the update was already handled, and the turn is rolled back.
-Finish = Callable[[AsyncSession, list[Reply]], Awaitable[bool]]
+Finish = Callable[[UnitOfWork, list[Reply]], Awaitable[bool]]
 
 
 class KeyedLocks:
@@ -128,7 +126,7 @@ class Assistant:
             log.exception("update %s failed in the dialogue", incoming.update_id)
             replies = [Reply(FAILED.format(hotline=self.services.hotline))]
             async with self.store.unit() as uow:  # answered (with an apology) once, not retried forever
-                return replies if await finish(uow.session, replies) else None
+                return replies if await finish(uow, replies) else None
 
     def _remember_failed(self, incoming: Incoming) -> None:
         self._failed[incoming.key] = incoming
@@ -165,7 +163,7 @@ class Assistant:
                 ctx.replies.insert(0, Reply(TOO_LONG.format(limit=limit)))
             await dialogue.save(session, incoming.key, ctx.state.name, ctx.state.data, before)
             if finish is not None:
-                recorded = await finish(session, ctx.replies)
+                recorded = await finish(uow, ctx.replies)
             elif incoming.update_id is not None:
                 recorded = await updates.mark(session, incoming.channel, incoming.update_id)
             else:

@@ -20,7 +20,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from backend.errors import StoreUnavailable
 from backend.repo import citizens, updates
 from backend.repo.updates import Stored
-from backend.store import Store
+from backend.store import Store, UnitOfWork
 from handlers import Assistant, IncomingAttachment, Reply
 
 from ..config import Config
@@ -162,9 +162,9 @@ class TelegramTurns:
             return await self._finish_without_dialogue(stored, chat.id, [])
         owed: list[dict] = []
 
-        async def finish(session: Any, replies: list[Reply]) -> bool:
+        async def finish(uow: UnitOfWork, replies: list[Reply]) -> bool:
             owed[:] = _addressed(chat.id, replies)
-            return await updates.finish(session, stored.id, owed, self.instance)
+            return await updates.finish(uow.session, stored.id, owed, self.instance)
 
         replies = await self.assistant.handle_stored(incoming, finish)
         return None if replies is None else owed
