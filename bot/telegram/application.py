@@ -93,6 +93,12 @@ def chat_key(payload: dict[str, Any]) -> str:
     return f"telegram:update:{payload.get('update_id')}"  # nobody's: a queue of its own
 
 
+def private_chat(key: str) -> int | None:
+    """The private chat of a citizen's key (in a private chat, the chat id is the user id)."""
+    user = key.removeprefix("telegram:")
+    return int(user) if user.isdigit() else None
+
+
 @dataclass
 class TelegramTurns:
     """Handles one stored update (in a transaction that records its replies) and sends them."""
@@ -110,10 +116,11 @@ class TelegramTurns:
 
     async def tell_delayed(self, key: str) -> None:
         """The database is down and this citizen waits: say so, once until they are answered."""
-        if key in self._told_delayed or not key.removeprefix("telegram:").lstrip("-").isdigit():
+        chat_id = private_chat(key)
+        if key in self._told_delayed or chat_id is None:
             return
         self._told_delayed.add(key)
-        await self._notice(int(key.removeprefix("telegram:")), DELAYED)
+        await self._notice(chat_id, DELAYED)
 
     @property
     def bot(self) -> Any:
@@ -128,12 +135,8 @@ class TelegramTurns:
             raise
         except Exception:  # a malformed update, a bug: apologise once, never loop on it
             log.exception("inbox row %s could not be handled", stored.id)
-            chat = (
-                stored.payload.get("message", {}).get("chat", {}).get("id")
-                if isinstance(stored.payload, dict)
-                else None
-            )
-            return await self._finish_without_dialogue(stored, chat, [Reply(FAILED)] if chat else [])
+            chat_id = private_chat(stored.chat_key)
+            return await self._finish_without_dialogue(stored, chat_id, [Reply(FAILED)] if chat_id else [])
         self._told_delayed.discard(stored.chat_key)
         return owed
 
