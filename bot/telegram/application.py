@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,7 +26,7 @@ from backend.store import Store, UnitOfWork
 from handlers import Assistant, IncomingAttachment, Reply
 
 from ..config import Config
-from ..flood import FloodControl
+from ..flood import Admission, FloodControl
 from .convert import PendingFile, from_payload, pending_file, to_incoming, to_payloads
 from .pipeline import SentLog
 
@@ -52,6 +54,7 @@ NOT_FETCHED = "文件下载失败，请重新发送"
 # ─────────────────────────────────────────────────────────────────────────────
 
 SEND_RETRY = timedelta(seconds=2)  # a network failure: the message is tried again after this
+MAX_ARRIVALS = 100_000  # flood decisions kept for updates not yet handled here
 
 
 def file_url_for(base_url: str) -> str:
@@ -113,6 +116,15 @@ class TelegramTurns:
         self.flood = FloodControl(rate=self.config.flood_rate, burst=self.config.flood_burst)
         self.sent_log = SentLog(self.store, self.instance)
         self._told_delayed: set[str] = set()
+        self._arrivals: OrderedDict[int, tuple[float, Admission]] = OrderedDict()
+
+    def arrived(self, stored: Stored) -> None:
+        """Flood control at arrival: a citizen's pace is how fast they sent, not how fast a backlog
+        (after an outage, say) is worked off."""
+        now = time.monotonic()
+        self._arrivals[stored.id] = (now, self.flood.reserve(stored.chat_key, now))
+        while len(self._arrivals) > MAX_ARRIVALS:  # handled elsewhere (another process): forget
+            self._arrivals.popitem(last=False)
 
     async def tell_delayed(self, key: str) -> None:
         """The database is down and this citizen waits: say so, once until they are answered."""
@@ -151,10 +163,16 @@ class TelegramTurns:
             return await self._finish_without_dialogue(stored, chat.id, [Reply(GROUP_NOTICE)] if command else [])
         if update.edited_message is not None:
             return await self._finish_without_dialogue(stored, chat.id, [Reply(EDITED)])
-        admission = await self.flood.admit(str(chat.id), lambda: self._notice(chat.id, SLOW_DOWN))
-        if not admission.allowed:
-            log.info("flood: dropped update %s", update.update_id)
-            return await self._finish_without_dialogue(stored, chat.id, [])
+        arrival = self._arrivals.pop(stored.id, None)
+        if arrival is not None:
+            arrived_at, admission = arrival
+            if not admission.allowed:  # far beyond a person's pace: a script
+                log.info("flood: dropped update %s", update.update_id)
+                return await self._finish_without_dialogue(stored, chat.id, [])
+            if admission.notify:
+                await self._notice(chat.id, SLOW_DOWN)
+            if (wait := arrived_at + admission.wait - time.monotonic()) > 0:
+                await asyncio.sleep(wait)
         if update.callback_query is not None:
             await _acknowledge(update)
         attachments: tuple[IncomingAttachment, ...] = ()

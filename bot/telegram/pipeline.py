@@ -95,10 +95,12 @@ class Pipeline:
     instance_ttl: timedelta = timedelta(seconds=10)  # an instance silent this long is gone
     single_process: bool = False  # SQLite: no other process can exist; every other instance is gone
     on_delay: Callable[[str], Awaitable[None]] | None = None  # the database is down: tell the citizen
+    on_arrival: Callable[[Stored], None] | None = None  # an update just stored here (flood control)
     _queues: dict[str, deque[Stored]] = field(default_factory=dict)
     _owed: dict[str, list[Owed]] = field(default_factory=dict)
     _recheck: set[str] = field(default_factory=set)
     _active: dict[str, asyncio.Task] = field(default_factory=dict)
+    _sending: dict[str, asyncio.Task] = field(default_factory=dict)  # each citizen's last send, chained
     _scanner: asyncio.Task | None = None
 
     def __post_init__(self) -> None:
@@ -110,6 +112,8 @@ class Pipeline:
     def kick(self, chat_key: str, stored: Stored | None = None) -> None:
         """Work this citizen's updates: `stored` (just stored here), or whatever the inbox holds."""
         if stored is not None:
+            if self.on_arrival is not None:
+                self.on_arrival(stored)
             self._queues.setdefault(chat_key, deque()).append(stored)
         else:
             self._recheck.add(chat_key)
@@ -129,7 +133,7 @@ class Pipeline:
             self._scanner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._scanner
-        tasks = list(self._active.values())
+        tasks = list(self._active.values()) + list(self._sending.values())
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=timeout)
             for task in pending:
@@ -176,8 +180,8 @@ class Pipeline:
         """Do one thing for the citizen; False when there is nothing left."""
         owed = self._owed.get(chat_key)
         if owed:
-            await self.deliver(owed[0].id, owed[0].messages, owed[0].sent_parts)
-            owed.pop(0)
+            first = owed.pop(0)
+            self._send(chat_key, first.id, first.messages, first.sent_parts)
             return True
         queue = self._queues.get(chat_key)
         if queue:
@@ -206,8 +210,29 @@ class Pipeline:
                 queue.appendleft(earlier)
             return True
         if messages:
-            await self.deliver(stored.id, messages, 0)
+            self._send(chat_key, stored.id, messages, 0)
         return True
+
+    def _send(self, chat_key: str, inbox_id: int, messages: list[dict], start: int) -> None:
+        """Send after the citizen's earlier replies (their order kept), while the next update of
+        theirs is handled already."""
+        previous = self._sending.get(chat_key)
+        task = asyncio.create_task(self._send_after(previous, inbox_id, messages, start))
+        self._sending[chat_key] = task
+
+        def forget(done: asyncio.Task) -> None:
+            if self._sending.get(chat_key) is done:
+                del self._sending[chat_key]
+
+        task.add_done_callback(forget)
+
+    async def _send_after(self, previous: asyncio.Task | None, inbox_id: int, messages: list[dict], start: int) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        try:
+            await self.deliver(inbox_id, messages, start)
+        except Exception:  # recorded as owed: the scan hands it to the next instance that takes over
+            log.exception("inbox: sending the replies of row %s failed", inbox_id)
 
     # ── the scan ────────────────────────────────────────────────────────────────────────────
 

@@ -133,6 +133,7 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
         instance_ttl=timedelta(seconds=config.instance_ttl),
         single_process=is_sqlite(config.database_url),
         on_delay=turns.tell_delayed,
+        on_arrival=turns.arrived,
     )
     pipeline.start()
     app[TELEGRAM] = application
