@@ -200,20 +200,20 @@ async def poll(turns: TelegramTurns, store: Store, pipeline: Pipeline, config: C
     delay = 0.5
     while True:
         try:
-            batch = await bot.get_updates(
-                offset=offset,
-                timeout=config.telegram_poll_timeout,
+            # the raw JSON (PTB's get_updates would parse every update only for us to serialise
+            # it again for the inbox): the update is parsed once, when it is handled
+            payloads = await bot._post(
+                "getUpdates",
+                {"offset": offset, "timeout": config.telegram_poll_timeout, "allowed_updates": Update.ALL_TYPES},
                 read_timeout=config.telegram_poll_timeout + 10,
-                allowed_updates=Update.ALL_TYPES,
             )
         except TelegramError as exc:
             log.warning("getUpdates failed (%s); retrying", exc)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
             continue
-        if not batch:
+        if not payloads:
             continue
-        payloads = [u.to_dict() for u in batch]
         while True:
             try:
                 await store_updates(store, pipeline, payloads)
@@ -226,7 +226,7 @@ async def poll(turns: TelegramTurns, store: Store, pipeline: Pipeline, config: C
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
         delay = 0.5
-        offset = max(u.update_id for u in batch) + 1
+        offset = max(int(p["update_id"]) for p in payloads) + 1
 
 
 async def deliver_outbox(app: web.Application) -> int:
