@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from .errors import StoreUnavailable
@@ -79,7 +80,8 @@ class Database:
         try:
             async with self.sessions() as session, session.begin():
                 yield session
-        except (TimeoutError, OperationalError, DBAPIError, OSError, ConnectionError) as exc:
+        except (TimeoutError, PoolTimeout, OperationalError, DBAPIError, OSError, ConnectionError) as exc:
+            # PoolTimeout: every connection busy for `pool_timeout` — to the caller, the same "busy"
             if isinstance(exc, DBAPIError) and not _is_connection_problem(exc):
                 raise
             raise StoreUnavailable(str(exc).splitlines()[0][:200]) from exc

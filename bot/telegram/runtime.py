@@ -128,6 +128,9 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
         turns.deliver,
         instance,
         role=role,
+        # PostgreSQL: leave pooled connections for the web chat and the dashboard (pool of 30);
+        # SQLite has one connection, for which turns queue in order anyway
+        concurrency=64 if is_sqlite(config.database_url) else 16,
         scan_every=config.inbox_scan_every,
         grace=timedelta(seconds=config.inbox_grace),
         instance_ttl=timedelta(seconds=config.instance_ttl),
