@@ -181,3 +181,10 @@ async def test_a_flooding_user_is_slowed_with_one_notice_and_nothing_lost(slow_b
     await telegram.wait_until(lambda: len([s for s in telegram.to(777) if "第十九条" in s.text]) >= 15, 30)
     notices = [s for s in telegram.to(777) if "发得有点快" in s.text]
     assert len(notices) == 1
+
+
+async def test_a_second_poller_on_the_same_sqlite_file_is_refused(bot, telegram_config, engine, aiohttp_server) -> None:  # type: ignore[no-untyped-def]
+    from bot.telegram.runtime import PollingRefused
+
+    with pytest.raises(PollingRefused, match="webhook"):
+        await aiohttp_server(create_app(telegram_config, engine=engine))
