@@ -147,10 +147,19 @@ class Assistant:
     async def _handle(self, incoming: Incoming, finish: Finish | None, *, make_citizen: bool) -> list[Reply]:
         limit = self.services.max_message_chars
         text, cut = truncate(normalize(incoming.text), limit)
+        loaded = None
+        if self.store.one_process:
+            # one process (SQLite): this citizen's turns are already one at a time (the in-process
+            # lock), so the state is read in a unit of its own, and the turn's unit takes the one
+            # connection only when it writes — the dialogue's thinking (retrieval, …) runs while
+            # other citizens' units use it
+            async with self.store.unit() as uow:
+                loaded = await dialogue.load_turn(uow.session, incoming.key, incoming.channel, incoming.user_id)
         async with self.store.unit() as uow:
             session = uow.session
-            await dialogue.lock(session, incoming.key)
-            loaded = await dialogue.load_turn(session, incoming.key, incoming.channel, incoming.user_id)
+            if loaded is None:  # PostgreSQL: the citizen's lock, then the state, in one transaction
+                await dialogue.lock(session, incoming.key)
+                loaded = await dialogue.load_turn(session, incoming.key, incoming.channel, incoming.user_id)
             citizen_id = loaded.citizen_id
             if citizen_id is None and make_citizen:
                 citizen_id = await citizens.ensure(session, incoming.channel, incoming.user_id, incoming.chat_id)
