@@ -325,6 +325,51 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class InboxUpdate(Base):
+    """An update a transport acknowledged (Telegram got its 200, polling advanced its offset).
+
+    Committed before the acknowledgement, so a crash loses nothing; worked by any process, one
+    citizen (`chat_key`) at a time and in `id` order. The same transaction that handles it stores
+    the replies it owes (`replies`) and who is sending them (`claimed_by`); `sent_parts` counts
+    the messages already sent, so after a crash the rest go out, and none twice. The unique
+    (channel, update_id) is also what recognises a re-delivered update. `seq` orders a citizen's
+    updates (Telegram's update ids grow), whichever process stored them first.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "update_id"),
+        Index("ix_inbox_chat_open", "chat_key", "handled_at", "seq"),
+        Index("ix_inbox_open", "sent_at", "handled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    chat_key: Mapped[str] = mapped_column(String(96))  # the dialogue key: one citizen's updates in order
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    handled_at: Mapped[datetime | None]
+    replies: Mapped[list[Any] | None] = mapped_column()  # the messages owed, in order
+    sent_parts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]  # every owed message sent (or given up)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the instance sending the replies
+
+
+class Instance(Base):
+    """A running `xinfang run` process, seen recently: whose claims are still alive."""
+
+    __tablename__ = "instances"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(128))
+    pid: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class TicketCounter(Base):
     """The last 受理编号 sequence used on each day (China time)."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .db import Database
+from .db import Database, is_sqlite
 from .repo import departments as department_repo
 
 
@@ -22,6 +22,11 @@ class UnitOfWork:
 class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    @property
+    def one_process(self) -> bool:
+        """SQLite: one process, one connection — its units of work never overlap."""
+        return is_sqlite(self.db.url)
 
     async def sync_departments(self, departments: Iterable[tuple[str, str, str]]) -> None:
         """Mirror the taxonomy's departments (id, name, category) into the database."""

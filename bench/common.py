@@ -14,12 +14,15 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DEV = next(
     (p / "shared" / "dev" for p in REPO.parents[:2] if (p / "shared" / "dev").exists()), REPO.parent / "shared" / "dev"
 )
+VENDORED_DEV = REPO / "tests" / "data" / "dev"  # copies of some shared sets, for worktrees and CI
 
 
 def dev_file(name: str) -> Path:
     # $XINFANG_SHARED_DIR (the shared directory) wins, as for `xinfang demo load`
     override = os.environ.get("XINFANG_SHARED_DIR")
     path = (Path(override) / "dev" if override else SHARED_DEV) / name
+    if not path.exists() and (VENDORED_DEV / name).exists():
+        path = VENDORED_DEV / name
     if not path.exists():
         sys.exit(f"需要 {path}（共享开发数据，放在仓库旁边的 shared/dev/）")
     return path

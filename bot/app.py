@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from backend import web as staff_web
-from backend.db import Database
+from backend.db import Database, is_unavailable
 from backend.errors import StoreUnavailable
 from backend.store import Store
 from handlers import Assistant, Services
@@ -50,14 +50,43 @@ def build_assistant(config: Config, engine: Engine, store: Store) -> Assistant:
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
+    """The database, migrated. When it is down at start the server starts anyway — /healthz says
+    degraded, the dialogue apologises and keeps the input — and the migration is retried in the
+    background; when it succeeds everything carries on without a restart."""
     config = app[CONFIG]
     db = Database(config.database_url)
-    if config.migrate_on_start:
-        await db.upgrade()
     app[DATABASE] = db
     app[STORE] = Store(db)
+    migrating = None
+    if config.migrate_on_start:
+        try:
+            await db.upgrade()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.error("数据库不可用，先以降级模式启动，稍后自动重试升级：%s", str(exc).splitlines()[0][:200])
+            db.ready = False
+            migrating = asyncio.create_task(_upgrade_when_possible(db))
     yield
+    if migrating is not None:
+        await workers.stop(migrating)
     await db.dispose()
+
+
+async def _upgrade_when_possible(db: Database, first_delay: float = 1.0, max_delay: float = 10.0) -> None:
+    delay = first_delay
+    while True:
+        await asyncio.sleep(delay)
+        try:
+            await db.upgrade()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                log.exception("数据库升级失败")
+            delay = min(delay * 2, max_delay)
+            continue
+        db.ready = True
+        log.warning("数据库已恢复，升级完成，服务恢复正常")
+        return
 
 
 async def _engine(app: web.Application) -> AsyncIterator[None]:
@@ -134,10 +163,13 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None) ->
     app.cleanup_ctx.extend(
         [_database, _engine, _assistant, workers.similar_cases, workers.forget_old_updates, workers.staff_notices]
     )
-    public_api.setup(app)
-    citizen_api.setup(app)
-    webchat.setup(app)
-    staff_web.setup(app)
+    if config.serve_citizens:
+        public_api.setup(app)
+        citizen_api.setup(app)
+        webchat.setup(app)
+        staff_web.setup(app)
+    else:  # a workers-only process: no citizen-facing routes, only its health
+        app.router.add_get("/healthz", public_api.healthz)
     telegram_runtime.setup(app, config)
     app.cleanup_ctx.append(campaign_worker.campaign_context)
     return app

@@ -17,7 +17,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xinfang", description="信访助手")
     parser.add_argument("-v", "--verbose", action="store_true", help="更详细的日志")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="升级数据库并启动网页服务（设置了 TELEGRAM_BOT_TOKEN 时同时启动 Telegram）")
+    run = sub.add_parser("run", help="升级数据库并启动网页服务（设置了 TELEGRAM_BOT_TOKEN 时同时启动 Telegram）")
+    mode = run.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--no-workers",
+        action="store_true",
+        help="不运行后台任务（通知投递、群发、相似件关联），只接待群众；多进程部署时用",
+    )
+    mode.add_argument(
+        "--workers-only",
+        action="store_true",
+        help="只运行后台任务（通知投递、群发、相似件关联、收件箱补处理），不接待群众（只提供 /healthz）",
+    )
+    run.add_argument("--no-telegram", action="store_true", help="本进程不接 Telegram（即使设置了令牌）")
+    run.add_argument("--host", help="监听地址（默认 XINFANG_HOST）")
+    run.add_argument("--port", type=int, help="监听端口（默认 XINFANG_PORT）")
     sub.add_parser("chat", help="在终端里和助手对话")
     db = sub.add_parser("db", help="数据库")
     db.add_argument("action", choices=["upgrade", "current"])

@@ -40,15 +40,43 @@ def run_async(coro: Coroutine[Any, Any, int]) -> int:
     return asyncio.run(coro)
 
 
+def run_config(args: argparse.Namespace, config: Config) -> Config:
+    """The configuration with `xinfang run`'s switches applied."""
+    update: dict[str, Any] = {}
+    if getattr(args, "no_workers", False):
+        update["run_workers"] = False
+    if getattr(args, "workers_only", False):
+        update["serve_citizens"] = False
+    if getattr(args, "no_telegram", False):
+        update["run_telegram"] = False
+    if getattr(args, "host", None):
+        update["host"] = args.host
+    if getattr(args, "port", None):
+        update["port"] = args.port
+    return config.model_copy(update=update)
+
+
 @command("run")
-def run(_args: argparse.Namespace, config: Config) -> int:
+def run(args: argparse.Namespace, config: Config) -> int:
+    from .telegram.runtime import PollingRefused
+
+    config = run_config(args, config)
     app = create_app(config)
-    mode = "Telegram 已启用" if config.telegram_bot_token else "未设置 TELEGRAM_BOT_TOKEN，仅提供网页服务"
+    telegram = bool(config.telegram_bot_token and config.run_telegram)
+    mode = "Telegram 已启用" if telegram else "未启用 Telegram，仅提供网页服务"
+    if not config.serve_citizens:
+        mode = "只运行后台任务" + ("（含 Telegram 收件箱）" if telegram else "")
+    elif not config.run_workers:
+        mode += "，不运行后台任务"
 
     def announce(_message: str) -> None:
         print(f"信访助手已启动：请用浏览器打开 {config.web_url}（{mode}，按 Ctrl+C 停止）", flush=True)
 
-    web.run_app(app, host=config.host, port=config.port, print=announce, access_log=None, shutdown_timeout=5)
+    try:
+        web.run_app(app, host=config.host, port=config.port, print=announce, access_log=None, shutdown_timeout=5)
+    except PollingRefused as exc:
+        print(f"无法启动：{exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -38,6 +38,14 @@ class Config(BaseSettings):
     max_attachment_bytes: int = 10 * 1024 * 1024
     # API rate limit for the public endpoints, per client address
     api_rate_per_minute: int = Field(60, validation_alias=AliasChoices("XINFANG_API_RATE", "api_rate_per_minute"))
+    # the web chat: per browser session (a person), and a generous ceiling per address (many people
+    # behind one NAT share an address; only a flood from all of them together reaches it)
+    chat_session_rate_per_minute: int = Field(
+        40, validation_alias=AliasChoices("XINFANG_CHAT_SESSION_RATE", "chat_session_rate_per_minute")
+    )
+    chat_address_rate_per_minute: int = Field(
+        1200, validation_alias=AliasChoices("XINFANG_CHAT_ADDRESS_RATE", "chat_address_rate_per_minute")
+    )
     # outgoing Telegram messages per second, all chats together (Telegram's limit is about 30)
     telegram_global_rate: float = Field(
         30.0, validation_alias=AliasChoices("XINFANG_TELEGRAM_RATE", "telegram_global_rate")
@@ -53,7 +61,16 @@ class Config(BaseSettings):
     # X-Forwarded-Proto headers are believed; nobody else's are
     trusted_proxies: str = Field("", validation_alias=AliasChoices("XINFANG_TRUSTED_PROXIES", "trusted_proxies"))
     migrate_on_start: bool = True
-    run_workers: bool = True  # outbox / campaign delivery loops in this process
+    # what this process does (`xinfang run --no-workers / --workers-only / --no-telegram`):
+    run_workers: bool = True  # background loops: outbox and campaign delivery, 相似件, pruning
+    serve_citizens: bool = True  # web chat, API, dashboard, webhook / polling (False: workers only)
+    run_telegram: bool = True  # Telegram at all in this process (when a token is set)
+    # the durable inbox (see bot/telegram/pipeline.py)
+    inbox_scan_every: float = 1.0  # s between looks for work no process is doing
+    # an update left unhandled this long is taken by any process (s)
+    inbox_grace: float = Field(3.0, validation_alias=AliasChoices("XINFANG_INBOX_GRACE", "inbox_grace"))
+    # a process silent this long is gone: its unsent replies are taken over (s)
+    instance_ttl: float = Field(10.0, validation_alias=AliasChoices("XINFANG_INSTANCE_TTL", "instance_ttl"))
 
     @field_validator("telegram_bot_token", "telegram_webhook_url", "secret_key", "staff_chat_id", mode="before")
     @classmethod

@@ -44,6 +44,23 @@ class FloodControl:
             self._buckets.popitem(last=False)
         return bucket
 
+    def reserve(self, key: str, now: float | None = None) -> Admission:
+        """Decide at arrival, without waiting: the caller holds the message back for `wait`
+        seconds from `now` (a durable queue does, while it works on the citizen's earlier ones)."""
+        now = time.monotonic() if now is None else now
+        bucket = self._bucket(key, now)
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return Admission(True, 0.0, False)
+        if bucket.tokens <= -self.backlog:
+            return Admission(False, 0.0, False)
+        notify = now - bucket.warned_at > 30.0
+        if notify:
+            bucket.warned_at = now
+        wait = (1.0 - bucket.tokens) / self.rate
+        bucket.tokens -= 1.0  # reserve this message's turn
+        return Admission(True, wait, notify)
+
     async def admit(self, key: str, notice: Callable[[], Awaitable[None]] | None = None) -> Admission:
         """Wait for this message's turn; `notice` is awaited first when the user should be told."""
         now = time.monotonic()

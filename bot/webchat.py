@@ -27,7 +27,8 @@ from .keys import ASSISTANT, CONFIG, STORE
 routes = web.RouteTableDef()
 _SESSION = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-CHAT_RATE = web.AppKey("chat_rate_limiter", RateLimiter)
+CHAT_RATE = web.AppKey("chat_rate_limiter", RateLimiter)  # per address: the generous ceiling
+SESSION_RATE = web.AppKey("chat_session_rate_limiter", RateLimiter)  # per browser session
 CHAT_FLOOD = web.AppKey("chat_flood", FloodControl)
 STATIC = resources.files("bot") / "static"
 NO_STORE = {"Cache-Control": "no-store"}
@@ -44,6 +45,13 @@ def _session(value: object) -> str:
     if not isinstance(value, str) or not _SESSION.match(value):
         raise web.HTTPBadRequest(text="会话标识无效，请刷新页面")
     return value
+
+
+def _check_session(request: web.Request, session: str) -> None:
+    """One person's pace: a flooding tab is slowed down, not the neighbours behind the same NAT."""
+    wait = request.app[SESSION_RATE].retry_after(session)
+    if wait > 0:
+        raise web.HTTPTooManyRequests(text="发送太快了，请稍等一会儿", headers={"Retry-After": str(int(wait) + 1)})
 
 
 def _message_id(value: object) -> str | None:
@@ -78,6 +86,7 @@ async def send(request: web.Request) -> web.Response:
     check_rate(request.app[CHAT_RATE], request)
     body = await read_json(request, max_bytes=32 * 1024)
     session = _session(body.get("session"))
+    _check_session(request, session)
     text, button = body.get("text", ""), body.get("button")
     if not isinstance(text, str) or (button is not None and not isinstance(button, str)):
         raise web.HTTPBadRequest(text="text 和 button 应为文字")
@@ -99,6 +108,7 @@ async def upload(request: web.Request) -> web.Response:
     async for part in reader:
         if part.name == "session":
             session = _session((await part.text()).strip())
+            _check_session(request, session)
         elif part.name == "message_id":
             message_id = _message_id((await part.text()).strip())
         elif part.name == "file":
@@ -159,7 +169,8 @@ async def poll(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app[CHAT_RATE] = RateLimiter(max(120, app[CONFIG].api_rate_per_minute))
+    app[CHAT_RATE] = RateLimiter(app[CONFIG].chat_address_rate_per_minute)
+    app[SESSION_RATE] = RateLimiter(app[CONFIG].chat_session_rate_per_minute)
     app[CHAT_FLOOD] = FloodControl(rate=app[CONFIG].flood_rate, burst=app[CONFIG].flood_burst)
     app.add_routes(routes)
     app.router.add_static("/static/", path=str(STATIC), name="static", append_version=False)

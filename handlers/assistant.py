@@ -9,17 +9,17 @@ import copy
 import dataclasses
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from backend.errors import StoreUnavailable
 from backend.repo import citizens, dialogue, updates
-from backend.store import Store
+from backend.store import Store, UnitOfWork
 from knowledge import payloads
 from nlp import normalize, truncate
 
 from . import cards, chat, choices, feedback, intake, qa, review, start, status, steering, subscriptions
-from .context import Context, DialogueState, Services
+from .context import CitizenNeeded, Context, DialogueState, Services
 from .router import Router, RouterSet
 from .types import Button, Incoming, Reply, rows
 
@@ -43,7 +43,13 @@ _RETRY_MEMORY = 1000  # users whose last failed update we keep for the 「重试
 
 
 class _AlreadyHandled(Exception):
-    """The update id is already recorded: a re-delivery, or another process got there first."""
+    """The update is already handled (a re-delivery, or another process got there first), or it
+    is not its turn yet (an earlier update of the same citizen waits): roll back, answer nothing."""
+
+
+# The transport's last statement in the turn's transaction (the inbox's "handled, owing these
+# replies"); False when the update was already handled, and the turn is rolled back.
+Finish = Callable[[UnitOfWork, list[Reply]], Awaitable[bool]]
 
 
 class KeyedLocks:
@@ -88,14 +94,15 @@ class Assistant:
         return self.routers.command_names
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        """One turn for a transport that answers at once (web chat, console): its replies, or
+        [] for a re-delivered update; a database outage is answered politely, the input kept."""
         if incoming.button == RETRY.data:
             previous = self._failed.pop(incoming.key, None)
             if previous is None:
                 return [Reply(NOTHING_TO_RETRY, start.menu())]
             incoming = previous
         try:
-            async with self._locks.hold(incoming.key):
-                return await self._handle(incoming)
+            return await self._turn(incoming, None)
         except _AlreadyHandled:
             log.info("update %s was already handled; not answering again", incoming.update_id)
             return []
@@ -107,28 +114,80 @@ class Assistant:
             log.exception("update %s failed in the dialogue", incoming.update_id)
             return [Reply(FAILED.format(hotline=self.services.hotline))]
 
+    async def handle_stored(self, incoming: Incoming, finish: Finish) -> list[Reply] | None:
+        """One turn for an update kept in the inbox: `finish` records it handled with its replies
+        in the same transaction. None: already handled, or not its turn yet. A database outage
+        raises StoreUnavailable (the update stays in the inbox and is tried again)."""
+        try:
+            return await self._turn(incoming, finish)
+        except _AlreadyHandled:
+            return None
+        except StoreUnavailable:
+            raise
+        except Exception:
+            log.exception("update %s failed in the dialogue", incoming.update_id)
+            replies = [Reply(FAILED.format(hotline=self.services.hotline))]
+            async with self.store.unit() as uow:  # answered (with an apology) once, not retried forever
+                return replies if await finish(uow, replies) else None
+
     def _remember_failed(self, incoming: Incoming) -> None:
         self._failed[incoming.key] = incoming
         self._failed.move_to_end(incoming.key)
         while len(self._failed) > _RETRY_MEMORY:
             self._failed.popitem(last=False)
 
-    async def _handle(self, incoming: Incoming) -> list[Reply]:
+    async def _turn(self, incoming: Incoming, finish: Finish | None) -> list[Reply]:
+        # the in-process lock keeps this process's updates of one citizen in order and off the
+        # database lock; the database lock (PostgreSQL) does it across processes
+        async with self._locks.hold(incoming.key):
+            read: list[Context] = []  # the first attempt's context: its reading of the message is kept
+            try:
+                return await self._handle(incoming, finish, make_citizen=False, read=read)
+            except CitizenNeeded:
+                # the first turn that stores something about them: again, with their row made
+                return await self._handle(incoming, finish, make_citizen=True, read=read)
+
+    async def _handle(
+        self, incoming: Incoming, finish: Finish | None, *, make_citizen: bool, read: list[Context]
+    ) -> list[Reply]:
         limit = self.services.max_message_chars
         text, cut = truncate(normalize(incoming.text), limit)
+        loaded = None
+        if self.store.one_process:
+            # one process (SQLite): this citizen's turns are already one at a time (the in-process
+            # lock), so the state is read in a unit of its own, and the turn's unit takes the one
+            # connection only when it writes — the dialogue's thinking (retrieval, …) runs while
+            # other citizens' units use it
+            async with self.store.unit() as uow:
+                loaded = await dialogue.load_turn(uow.session, incoming.key, incoming.channel, incoming.user_id)
         async with self.store.unit() as uow:
             session = uow.session
-            citizen_id = await citizens.upsert(session, incoming.channel, incoming.user_id, incoming.chat_id)
-            name, data = await dialogue.load(session, incoming.key)
-            loaded = (name, copy.deepcopy(data))
-            ctx = Context(incoming, text, DialogueState(name, data), citizen_id, uow, self.services)
+            if loaded is None:  # PostgreSQL: the citizen's lock, then the state, in one transaction
+                await dialogue.lock(session, incoming.key)
+                loaded = await dialogue.load_turn(session, incoming.key, incoming.channel, incoming.user_id)
+            citizen_id = loaded.citizen_id
+            if citizen_id is None and make_citizen:
+                citizen_id = await citizens.ensure(session, incoming.channel, incoming.user_id, incoming.chat_id)
+            elif citizen_id is not None and (loaded.blocked_at is not None or loaded.chat_id != incoming.chat_id):
+                await citizens.touch(session, citizen_id, incoming.chat_id)  # they wrote: not blocking us
+            before = (loaded.state, copy.deepcopy(loaded.data))
+            ctx = Context(incoming, text, DialogueState(loaded.state, loaded.data), citizen_id, uow, self.services)
+            if read:
+                ctx.keep_reading(read[0])  # a rerun reads nothing twice
+            read.append(ctx)
             await self._dispatch(ctx)
             choices.remember(ctx)
-            await dialogue.save(session, incoming.key, ctx.state.name, ctx.state.data, loaded)
-            if incoming.update_id is not None and not await updates.mark(session, incoming.channel, incoming.update_id):
+            if cut:
+                ctx.replies.insert(0, Reply(TOO_LONG.format(limit=limit)))
+            await dialogue.save(session, incoming.key, ctx.state.name, ctx.state.data, before)
+            if finish is not None:
+                recorded = await finish(uow, ctx.replies)
+            elif incoming.update_id is not None:
+                recorded = await updates.mark(session, incoming.channel, incoming.update_id)
+            else:
+                recorded = True
+            if not recorded:
                 raise _AlreadyHandled  # a re-delivery, or another process answered it: roll back
-        if cut:
-            ctx.replies.insert(0, Reply(TOO_LONG.format(limit=limit)))
         return ctx.replies
 
     async def _press(self, ctx: Context, data: str) -> None:

@@ -45,16 +45,34 @@ class DialogueState:
 _KEPT_ACROSS_RESETS = frozenset({"filed", "cancelled_draft", "start_payload"})
 
 
+class CitizenNeeded(BaseException):  # a signal, not an error: no `except Exception` swallows it
+    """A feature needs the citizen's row, which does not exist yet: the turn is rolled back and
+    run again with the row made (once per citizen, on the first turn that stores something)."""
+
+
 @dataclass
 class Context:
     incoming: Incoming
     text: str  # normalised and length-limited
     state: DialogueState
-    citizen_id: int
+    known_citizen_id: int | None  # None: nothing stored about them yet (no row)
     uow: UnitOfWork
     services: Services
     replies: list[Reply] = field(default_factory=list)
     _reading: Reading | None = field(default=None, repr=False)
+
+    @property
+    def reader_id(self) -> int:
+        """For look-ups only (their cases, their topics): the row id, or 0 — no row matches it —
+        so asking what one has stored stores nothing."""
+        return self.known_citizen_id or 0
+
+    @property
+    def citizen_id(self) -> int:
+        """The citizen's row id; the row is made on first use (a greeting or a question makes none)."""
+        if self.known_citizen_id is None:
+            raise CitizenNeeded
+        return self.known_citizen_id
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))
@@ -79,3 +97,7 @@ class Context:
         if self._reading is None or self._reading.text != self.text:
             self._reading = self.engine.read(self.text, self.services.today())
         return self._reading
+
+    def keep_reading(self, earlier: Context) -> None:
+        """Take over what an earlier attempt at this same turn already read."""
+        self._reading = earlier._reading

@@ -31,7 +31,7 @@ RATING_WINDOW = timedelta(days=60)  # typed ratings are read against conclusions
 @router.standing_offer("satisfied", "basically_satisfied", "unsatisfied", "review")
 async def unrated_conclusion(ctx: Context) -> StandingOffer | None:
     """The satisfaction prompt of the citizen's latest unrated conclusion, for typed answers."""
-    ticket = await cases.awaiting_rating(ctx.uow.session, ctx.citizen_id, ctx.services.today() - RATING_WINDOW)
+    ticket = await cases.awaiting_rating(ctx.uow.session, ctx.reader_id, ctx.services.today() - RATING_WINDOW)
     if ticket is None:
         return None
     rows = payloads.satisfaction_buttons(ticket)
@@ -42,7 +42,7 @@ async def unrated_conclusion(ctx: Context) -> StandingOffer | None:
 async def rate(ctx: Context, payload: str) -> None:
     ticket, value = payloads.SATISFACTION.parse(payload)
     try:
-        case = await cases.citizens_case(ctx.uow.session, ctx.citizen_id, ticket)
+        case = await cases.citizens_case(ctx.uow.session, ctx.reader_id, ticket)
     except NotFound:
         ctx.say(NOT_YOURS)
         return

@@ -90,7 +90,7 @@ def _explain_blocked(ctx: Context, case: Case, which: str) -> None:
 async def request(ctx: Context, which: str | None) -> None:
     """The citizen asks for 复查 ("review") or 复核 ("recheck"); None: whichever their case is due."""
     ticket = ticket_in(ctx.text) if ctx.text else None
-    mine = list(await cases.citizens_cases(ctx.uow.session, ctx.citizen_id))
+    mine = list(await cases.citizens_cases(ctx.uow.session, ctx.reader_id))
     if ticket:
         mine = [c for c in mine if c.ticket == ticket] or mine
     eligible = [c for c in mine if _stage_of(c) and (which is None or _stage_of(c) == which)]
@@ -168,7 +168,7 @@ async def _submit(ctx: Context, ticket: str, which: str, reason: str = "") -> No
     if ctx.state.name == STATE:
         ctx.state.name = "idle"
     try:
-        case = await cases.citizens_case(ctx.uow.session, ctx.citizen_id, ticket)
+        case = await cases.citizens_case(ctx.uow.session, ctx.reader_id, ticket)
     except NotFound:
         ctx.say("没有找到这件事项。发送 /mycases 查看您的事项。")
         return
@@ -212,7 +212,7 @@ async def review_button(ctx: Context, payload: str) -> None:
             return
     elif action == "pick" and rest:
         try:
-            case = await cases.citizens_case(ctx.uow.session, ctx.citizen_id, rest)
+            case = await cases.citizens_case(ctx.uow.session, ctx.reader_id, rest)
         except NotFound:
             ctx.say("没有找到这件事项。发送 /mycases 查看您的事项。")
             return

@@ -111,7 +111,7 @@ async def show(ctx: Context, raw: str) -> None:
         ctx.say(ASK_TICKET if not raw else NOT_FOUND.format(ticket=raw[:30]))
         return
     try:
-        case = await cases.citizens_case(ctx.uow.session, ctx.citizen_id, ticket)
+        case = await cases.citizens_case(ctx.uow.session, ctx.reader_id, ticket)
     except NotFound:
         ctx.say(NOT_FOUND.format(ticket=ticket))
         return
@@ -133,7 +133,7 @@ async def progress(ctx: Context, ticket: str | None) -> None:
     if ticket:
         await show(ctx, ticket)
         return
-    mine = await cases.citizens_cases(ctx.uow.session, ctx.citizen_id)
+    mine = await cases.citizens_cases(ctx.uow.session, ctx.reader_id)
     if len(mine) == 1:
         await show(ctx, mine[0].ticket)
     elif not mine:
@@ -143,7 +143,7 @@ async def progress(ctx: Context, ticket: str | None) -> None:
 
 
 async def list_mine(ctx: Context) -> None:
-    mine = await cases.citizens_cases(ctx.uow.session, ctx.citizen_id)
+    mine = await cases.citizens_cases(ctx.uow.session, ctx.reader_id)
     if not mine:
         ctx.say(NO_CASES, rows(Button("我要反映问题", "intake:start")))
         return

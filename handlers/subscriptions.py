@@ -41,7 +41,7 @@ QUIZ_ANSWER_CHARS = 12  # an option typed out, or its number
 
 
 async def show_menu(ctx: Context) -> None:
-    mine = await campaigns.topics_of(ctx.uow.session, ctx.citizen_id)
+    mine = await campaigns.topics_of(ctx.uow.session, ctx.reader_id)
     buttons = [
         Button(("✅ " if topic in mine else "☐ ") + name, payloads.SUBSCRIPTION.build("t", topic))
         for topic, name in campaigns.TOPICS.items()
@@ -56,7 +56,7 @@ def _all_off() -> Button:
 @router.standing_offer("unsubscribe")
 async def leaving(ctx: Context) -> StandingOffer | None:
     """「不想收了」「别再发了」 from a subscriber: the one-tap 「退订」 every broadcast carries."""
-    if not await campaigns.topics_of(ctx.uow.session, ctx.citizen_id):
+    if not await campaigns.topics_of(ctx.uow.session, ctx.reader_id):
         return None
     return StandingOffer((_all_off(),))
 
@@ -64,7 +64,7 @@ async def leaving(ctx: Context) -> StandingOffer | None:
 @router.standing_offer(short=QUIZ_ANSWER_CHARS)
 async def open_quiz(ctx: Context) -> StandingOffer | None:
     """The options of a quiz the citizen received lately and has not answered."""
-    campaign = await campaigns.open_quiz(ctx.uow.session, ctx.citizen_id, ctx.services.now() - QUIZ_WINDOW)
+    campaign = await campaigns.open_quiz(ctx.uow.session, ctx.reader_id, ctx.services.now() - QUIZ_WINDOW)
     if campaign is None:
         return None
     options = [Button(o, payloads.QUIZ.build(campaign.id, i)) for i, o in enumerate(campaign.quiz["options"])]
@@ -78,7 +78,7 @@ async def subscribe_command(ctx: Context, _args: str) -> None:
 
 @router.command("unsubscribe")
 async def unsubscribe_command(ctx: Context, _args: str) -> None:
-    changed = await campaigns.unsubscribe(ctx.uow.session, ctx.citizen_id)
+    changed = await campaigns.unsubscribe(ctx.uow.session, ctx.reader_id)
     ctx.say(OFF if changed else NOTHING)
 
 
@@ -86,20 +86,20 @@ async def unsubscribe_command(ctx: Context, _args: str) -> None:
 async def subscription_button(ctx: Context, payload: str) -> None:
     action, topic = payloads.SUBSCRIPTION.parse(payload)
     if action == "off":
-        changed = await campaigns.unsubscribe(ctx.uow.session, ctx.citizen_id)
+        changed = await campaigns.unsubscribe(ctx.uow.session, ctx.reader_id)
         ctx.say(OFF if changed else NOTHING)
     elif action == "t" and topic in campaigns.TOPICS:
-        subscribed = topic in await campaigns.topics_of(ctx.uow.session, ctx.citizen_id)
+        subscribed = topic in await campaigns.topics_of(ctx.uow.session, ctx.reader_id)
         # pressed: a toggle; typed: what the words say (「订阅……」 twice must not unsubscribe)
         leave = _typed_leave(ctx) if ctx.incoming.text else subscribed
         if leave and subscribed:
-            await campaigns.unsubscribe(ctx.uow.session, ctx.citizen_id, topic)
+            await campaigns.unsubscribe(ctx.uow.session, ctx.reader_id, topic)
         elif not leave and not subscribed:
             await campaigns.subscribe(ctx.uow.session, ctx.citizen_id, topic, "menu")
         ctx.say((UNSUBSCRIBED_ONE if leave else SUBSCRIBED).format(topic=campaigns.TOPICS[topic]))
         await show_menu(ctx)
     elif action == "done":
-        mine = await campaigns.topics_of(ctx.uow.session, ctx.citizen_id)
+        mine = await campaigns.topics_of(ctx.uow.session, ctx.reader_id)
         ctx.say("好的。" + ("您订阅了：" + "、".join(campaigns.TOPICS[t] for t in sorted(mine)) if mine else NOTHING))
     else:  # "sub:menu" from the main menu, or anything else
         await show_menu(ctx)

@@ -115,3 +115,28 @@ def to_messages(reply: Reply) -> list[dict]:
     parts = split_text(reply.text or " ")
     markup = keyboard(reply)
     return [{"text": part, "reply_markup": markup if i == len(parts) - 1 else None} for i, part in enumerate(parts)]
+
+
+def to_payloads(replies: list[Reply]) -> list[dict]:
+    """The messages owed for these replies, as JSON the inbox keeps (one dict per sendMessage)."""
+    payloads = []
+    for reply in replies:
+        buttons = [[[b.label, b.data] for b in row] for row in reply.buttons] or None
+        parts = split_text(reply.text or " ")
+        payloads += [
+            {"text": part, "buttons": buttons if i == len(parts) - 1 else None} for i, part in enumerate(parts)
+        ]
+    return payloads
+
+
+def from_payload(payload: dict) -> dict:
+    """sendMessage keyword arguments for one owed message."""
+    buttons = payload.get("buttons")
+    markup = (
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in buttons]
+        )
+        if buttons
+        else None
+    )
+    return {"text": payload["text"], "reply_markup": markup}

@@ -1,14 +1,23 @@
-"""Telegram inside the aiohttp server: long polling or webhook, started and stopped in the app's
-cleanup context, plus the worker that delivers the back office's messages (the outbox)."""
+"""Telegram inside the aiohttp server: webhook or long polling into the durable inbox, the
+pipeline that works it, and (with workers) the delivery of the back office's messages (outbox).
+
+Nothing is acknowledged before it is stored: the webhook answers 200 only after the update is
+committed to the inbox (503 while the database is down, so Telegram keeps it and retries), and
+long polling asks for the next batch — which is what confirms the last one to Telegram — only
+after the batch is committed. Only one process may long-poll a bot; several processes share a
+bot through the webhook.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -17,19 +26,38 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from backend import outbox
-from backend.repo import citizens
+from backend.db import SoleHolder, is_sqlite
+from backend.errors import StoreUnavailable
+from backend.repo import citizens, updates
+from backend.store import Store
 from handlers import Button, Reply
 
 from ..config import Config
-from ..keys import ASSISTANT, CONFIG, STORE
+from ..keys import ASSISTANT, CONFIG, DATABASE, STORE
 from ..workers import repeat_forever, stop
-from .application import build_application, register_commands
+from .application import TelegramTurns, build_application, chat_key, register_commands
 from .convert import to_messages
+from .pipeline import Pipeline, new_instance_id
 
 log = logging.getLogger(__name__)
 
 TELEGRAM = web.AppKey("telegram_application", Application)
+PIPELINE = web.AppKey("telegram_pipeline", Pipeline)
+TURNS = web.AppKey("telegram_turns", TelegramTurns)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+POLLING_LOCK = "telegram-long-polling"
+
+# ── 用户可见文字（日志与启动提示） ─────────────────────────────────────────────
+POLLING_REFUSED = (
+    "另一个进程已在对这个机器人做长轮询（long polling），本进程不再轮询。"
+    "多个进程共用一个机器人时请用 webhook 模式（设置 TELEGRAM_WEBHOOK_URL），"
+    "或只让一个进程轮询，其余进程用 --no-telegram 启动。"
+)
+# ─────────────────────────────────────────────────────────────────────────────
+
+
+class PollingRefused(RuntimeError):
+    """Another process already long-polls this bot."""
 
 
 def webhook_secret(config: Config) -> str:
@@ -43,59 +71,165 @@ def webhook_path(config: Config) -> str | None:
 
 def setup(app: web.Application, config: Config) -> None:
     """Register the webhook route (before start-up) and the cleanup context."""
-    if not config.telegram_bot_token:
+    if not config.telegram_bot_token or not config.run_telegram:
         return
     path = webhook_path(config)
-    if path:
+    if path and config.serve_citizens:
         app.router.add_post(path, receive_update)
     app.cleanup_ctx.append(telegram_context)
 
 
+async def store_updates(store: Store, pipeline: Pipeline, payloads: list[dict]) -> None:
+    """Commit updates to the inbox (StoreUnavailable: nothing stored), then work them here."""
+    rows = [(int(p["update_id"]), chat_key(p), p) for p in payloads]
+    async with store.unit() as uow:
+        stored = await updates.store(uow.session, "telegram", rows)
+    for row in stored:
+        pipeline.kick(row.chat_key, row)
+
+
 async def receive_update(request: web.Request) -> web.Response:
-    """Check Telegram's secret, queue the update, answer at once (processing happens after)."""
+    """Check Telegram's secret, commit the update to the inbox, then answer 200."""
     config = request.app[CONFIG]
     if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), webhook_secret(config)):
         return web.json_response({"ok": False, "error": "forbidden"}, status=403)
-    application = request.app.get(TELEGRAM)
-    if application is None:
+    pipeline = request.app.get(PIPELINE)
+    if pipeline is None:
         return web.json_response({"ok": False, "error": "starting"}, status=503)
     try:
         data = await request.json(loads=json.loads)
-        update = Update.de_json(data, application.bot)
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError):
         return web.json_response({"ok": False, "error": "bad update"}, status=400)
-    if update is None:
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) or isinstance(data["update_id"], bool):
         return web.json_response({"ok": False, "error": "bad update"}, status=400)
-    await application.update_queue.put(update)
+    try:
+        await store_updates(request.app[STORE], pipeline, [data])
+    except StoreUnavailable as exc:
+        # not acknowledged: Telegram keeps the update and delivers it again later
+        log.warning("webhook: update %s not stored (%s); asking Telegram to retry", data["update_id"], exc)
+        await request.app[TURNS].tell_delayed(chat_key(data))
+        return web.json_response({"ok": False, "error": "unavailable"}, status=503, headers={"Retry-After": "5"})
     return web.json_response({"ok": True})
 
 
 async def telegram_context(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    webhook = bool(config.telegram_webhook_url)
-    application = build_application(config, app[ASSISTANT], app[STORE], webhook=webhook)
+    store = app[STORE]
+    role = "workers" if not config.serve_citizens else "web"
+    instance = new_instance_id(role)
+    application = build_application(config)
     await application.initialize()
     await register_commands(application)
     await application.start()
-    if webhook:
+    turns = TelegramTurns(application, app[ASSISTANT], store, config, instance)
+    pipeline = Pipeline(
+        store,
+        turns.handle,
+        turns.deliver,
+        instance,
+        role=role,
+        # PostgreSQL: leave pooled connections for the web chat and the dashboard (pool of 30);
+        # SQLite has one connection, for which turns queue in order anyway
+        concurrency=64 if is_sqlite(config.database_url) else 16,
+        scan_every=config.inbox_scan_every,
+        grace=timedelta(seconds=config.inbox_grace),
+        instance_ttl=timedelta(seconds=config.instance_ttl),
+        single_process=is_sqlite(config.database_url),
+        on_delay=turns.tell_delayed,
+        on_arrival=turns.arrived,
+    )
+    pipeline.start()
+    app[TELEGRAM] = application
+    app[PIPELINE] = pipeline
+    app[TURNS] = turns
+    background: list[asyncio.Task] = []
+    holder: SoleHolder | None = None
+    if config.serve_citizens and config.telegram_webhook_url:
         await application.bot.set_webhook(
-            url=config.telegram_webhook_url or "", secret_token=webhook_secret(config), allowed_updates=Update.ALL_TYPES
+            url=config.telegram_webhook_url, secret_token=webhook_secret(config), allowed_updates=Update.ALL_TYPES
         )
         log.info("Telegram webhook mode: %s", config.telegram_webhook_url)
-    else:
-        assert application.updater is not None
-        await application.updater.start_polling(
-            allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=config.telegram_poll_timeout
-        )
+    elif config.serve_citizens:
+        holder = SoleHolder(app[DATABASE], POLLING_LOCK)
+        try:
+            if not await holder.acquire():
+                await _shutdown(application, pipeline)
+                raise PollingRefused(POLLING_REFUSED)
+            background.append(asyncio.create_task(poll(turns, store, pipeline, config)))
+        except StoreUnavailable:
+            # the database is down: wait for it, then take the lock and poll
+            background.append(asyncio.create_task(_poll_when_possible(turns, store, pipeline, config, holder)))
         log.info("Telegram long-polling mode")
-    app[TELEGRAM] = application
-    deliverer = asyncio.create_task(repeat_forever("Telegram 消息投递", lambda: deliver_outbox(app), idle=1.0))
+    if config.run_workers:
+        background.append(
+            asyncio.create_task(repeat_forever("Telegram 消息投递", lambda: deliver_outbox(app), idle=1.0))
+        )
     yield
-    await stop(deliverer)
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
+    for task in background:
+        await stop(task)
+    if holder is not None:
+        await holder.release()
+    await _shutdown(application, pipeline)
+
+
+async def _shutdown(application: Application, pipeline: Pipeline) -> None:
+    await pipeline.stop()
     await application.stop()
     await application.shutdown()
+
+
+async def _poll_when_possible(
+    turns: TelegramTurns, store: Store, pipeline: Pipeline, config: Config, holder: SoleHolder
+) -> None:
+    delay = 1.0
+    while True:
+        try:
+            if await holder.acquire():
+                break
+            log.error(POLLING_REFUSED)
+            return
+        except StoreUnavailable:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+    await poll(turns, store, pipeline, config)
+
+
+async def poll(turns: TelegramTurns, store: Store, pipeline: Pipeline, config: Config) -> None:
+    """Long polling: fetch a batch, commit it to the inbox, and only then ask past it."""
+    bot = turns.bot
+    with contextlib.suppress(TelegramError):
+        await bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
+    offset = 0
+    delay = 0.5
+    while True:
+        try:
+            # the raw JSON (PTB's get_updates would parse every update only for us to serialise
+            # it again for the inbox): the update is parsed once, when it is handled
+            payloads = await bot._post(
+                "getUpdates",
+                {"offset": offset, "timeout": config.telegram_poll_timeout, "allowed_updates": Update.ALL_TYPES},
+                read_timeout=config.telegram_poll_timeout + 10,
+            )
+        except TelegramError as exc:
+            log.warning("getUpdates failed (%s); retrying", exc)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+            continue
+        if not payloads:
+            continue
+        while True:
+            try:
+                await store_updates(store, pipeline, payloads)
+                break
+            except StoreUnavailable as exc:
+                # the offset stays: Telegram keeps these until they are stored
+                log.warning("getUpdates: %d updates not stored (%s); retrying", len(payloads), exc)
+                for payload in payloads:
+                    await turns.tell_delayed(chat_key(payload))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        delay = 0.5
+        offset = max(int(p["update_id"]) for p in payloads) + 1
 
 
 async def deliver_outbox(app: web.Application) -> int:

@@ -47,6 +47,46 @@ _JSON_FIELDS = {
 }
 
 
+def message_update(update_id: int, user: int, text: str) -> dict:
+    """A private-chat text message as Telegram posts it to a webhook."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1,
+            "text": text,
+            "from": {"id": user, "is_bot": False, "first_name": "x"},
+            "chat": {"id": user, "type": "private"},
+        },
+    }
+
+
+def callback_update(update_id: int, user: int, data: str) -> dict:
+    """A button press (callback query) as Telegram posts it to a webhook."""
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cb{update_id}",
+            "from": {"id": user, "is_bot": False, "first_name": "x"},
+            "chat_instance": str(user),
+            "data": data,
+            "message": {"message_id": 1, "date": 1, "chat": {"id": user, "type": "private"}, "text": "…"},
+        },
+    }
+
+
+# a complaint typed step by step, with a fragment of the question each step is answered with
+COMPLAINT_STEPS = (
+    ("/complain", "怎么称呼"),
+    ("张三", "联系电话"),
+    ("13812345678", "住址"),
+    ("A市A3区建设路", "发生了什么"),
+    ("小区门口的路灯坏了三个月，晚上很危险", "怎么解决"),
+    ("尽快修好", "理由"),
+    ("影响出行安全", "照片"),
+)
+
+
 @dataclass
 class Sent:
     method: str
@@ -74,12 +114,17 @@ class BotApiStandIn:
     commands: list[dict] = field(default_factory=list)
     callback_answers: list[str] = field(default_factory=list)
     delay: float = 0.0  # simulated network/processing latency per call
+    # sendMessage calls wait (unanswered, not delivered) while this is set: a bot killed meanwhile
+    # never got through; `release_sends()` lets the waiting ones through if their caller is alive
+    hold_sends: bool = False
+    held: int = 0  # sendMessage calls that have waited
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._new_update = asyncio.Event()
         self._new_message = asyncio.Event()
+        self._released = asyncio.Event()
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -161,6 +206,10 @@ class BotApiStandIn:
         self.updates.append(json.loads(json.dumps(original)))
         self._new_update.set()
 
+    def release_sends(self) -> None:
+        self.hold_sends = False
+        self._released.set()
+
     def to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id]
 
@@ -240,6 +289,11 @@ class BotApiStandIn:
         self.calls[method] += 1
         if self.delay:
             await asyncio.sleep(self.delay)
+        if method == "sendMessage" and self.hold_sends:
+            self.held += 1
+            await self._released.wait()
+            if request.transport is None or request.transport.is_closing():
+                return web.Response(status=499)  # the caller is gone: the message never arrived
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return self.error(404, f"Not Found: method {method} not implemented by the stand-in")

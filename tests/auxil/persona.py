@@ -135,8 +135,8 @@ class PersonaDriver:
 
     async def state(self) -> str:
         async with self.store.unit() as uow:
-            name, _ = await dialogue.load(uow.session, f"{self.citizen.channel}:{self.citizen.user_id}")
-        return name
+            channel, user = self.citizen.channel, self.citizen.user_id
+            return (await dialogue.load_turn(uow.session, f"{channel}:{user}", channel, user)).state
 
     async def say(self, text: str) -> str:
         self.outcome.transcript.append(("citizen", text))

@@ -53,3 +53,21 @@ def test_eval_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = xinfang("eval", "qa", str(tmp_path / "nope.jsonl"), cwd=tmp_path)
     assert result.returncode == 2
     assert "找不到文件" in result.stderr
+
+
+def test_run_switches_for_several_processes(tmp_path: Path) -> None:
+    import pytest
+
+    from bot.cli import build_parser
+    from bot.commands import run_config
+    from bot.config import Config
+
+    parser = build_parser()
+    base = Config(_env_file=None)
+    front = run_config(parser.parse_args(["run", "--no-workers", "--port", "8081"]), base)
+    assert (front.run_workers, front.serve_citizens, front.port) == (False, True, 8081)
+    back = run_config(parser.parse_args(["run", "--workers-only"]), base)
+    assert (back.run_workers, back.serve_citizens) == (True, False)
+    assert run_config(parser.parse_args(["run", "--no-telegram"]), base).run_telegram is False
+    with pytest.raises(SystemExit):
+        parser.parse_args(["run", "--no-workers", "--workers-only"])

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from backend.models import Attachment, Case, Citizen
 from bot.app import create_app
+from tests.auxil.bot_api import COMPLAINT_STEPS
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 500
 
@@ -35,16 +36,7 @@ async def test_a_question_is_answered_with_its_article(bot, telegram) -> None:  
 
 async def test_a_full_complaint_with_a_photo_then_status(bot, telegram) -> None:  # type: ignore[no-untyped-def]
     user = 503
-    steps = [
-        ("/complain", "怎么称呼"),
-        ("张三", "联系电话"),
-        ("13812345678", "住址"),
-        ("A市A3区建设路", "发生了什么"),
-        ("小区门口的路灯坏了三个月，晚上很危险", "怎么解决"),
-        ("尽快修好", "理由"),
-        ("影响出行安全", "照片"),
-    ]
-    for text, fragment in steps:
+    for text, fragment in COMPLAINT_STEPS:
         seen = len(telegram.to(user))
         telegram.push_message(user, text)
         await telegram.wait_until(lambda s=seen, f=fragment: any(f in m.text for m in telegram.to(user)[s:]))
@@ -189,3 +181,10 @@ async def test_a_flooding_user_is_slowed_with_one_notice_and_nothing_lost(slow_b
     await telegram.wait_until(lambda: len([s for s in telegram.to(777) if "第十九条" in s.text]) >= 15, 30)
     notices = [s for s in telegram.to(777) if "发得有点快" in s.text]
     assert len(notices) == 1
+
+
+async def test_a_second_poller_on_the_same_sqlite_file_is_refused(bot, telegram_config, engine, aiohttp_server) -> None:  # type: ignore[no-untyped-def]
+    from bot.telegram.runtime import PollingRefused
+
+    with pytest.raises(PollingRefused, match="webhook"):
+        await aiohttp_server(create_app(telegram_config, engine=engine))

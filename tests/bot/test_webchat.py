@@ -145,3 +145,37 @@ async def test_the_cases_of_a_browser_are_its_own(client) -> None:  # type: igno
     empty = await (await client.get(f"/chat/api/cases?session={SESSION}")).json()
     assert empty == {"cases": []}
     assert (await client.get("/chat/api/cases?session=bad")).status == 400
+
+
+async def test_a_flooding_tab_does_not_starve_a_neighbour_behind_the_same_address(
+    aiohttp_client, config, engine
+) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bot.app import create_app
+
+    # the shipped limits (the shared test config raises the API's for other tests)
+    client = await aiohttp_client(create_app(config.model_copy(update={"api_rate_per_minute": 60}), engine=engine))
+    flooder, neighbour = "f" * 20, "n" * 20  # two browsers, one address (a shared NAT)
+
+    async def flood(i: int) -> int:
+        response = await client.post("/chat/api/send", json={"session": flooder, "text": "你好", "message_id": f"f{i}"})
+        return response.status
+
+    async def ask(i: int) -> tuple[int, str]:
+        response = await client.post(
+            "/chat/api/send", json={"session": neighbour, "text": "信访事项多久办结？", "message_id": f"n{i}"}
+        )
+        body = await response.json()
+        return response.status, body["replies"][0]["text"] if response.status == 200 else ""
+
+    flooding = [asyncio.create_task(flood(i)) for i in range(150)]
+    answers = await asyncio.gather(*(ask(i) for i in range(6)))
+    await asyncio.sleep(0.5)
+    refused = [t.result() for t in flooding if t.done()].count(429)
+    for task in flooding:  # the admitted ones wait their turn at one a second; not needed here
+        task.cancel()
+    await asyncio.gather(*flooding, return_exceptions=True)
+    assert refused >= 100  # the flooding tab is held to one person's pace
+    assert [status for status, _ in answers] == [200] * 6  # and the neighbour is answered every time
+    assert all("第三十四条" in text for _, text in answers)

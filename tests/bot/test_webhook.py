@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from bot.app import create_app
 from bot.telegram.runtime import SECRET_HEADER, webhook_secret
+from tests.auxil.bot_api import message_update
 
 
 def update(user: int, text: str, update_id: int) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1,
-            "text": text,
-            "from": {"id": user, "is_bot": False, "first_name": "x"},
-            "chat": {"id": user, "type": "private"},
-        },
-    }
+    return message_update(update_id, user, text)
 
 
 async def test_webhook_checks_the_secret_and_processes_updates(

@@ -290,7 +290,7 @@ async def test_a_draft_stored_by_the_earlier_version_still_loads(assistant, stor
     await citizen.send("跳过")
     assert "怎么解决" in citizen.text  # address skipped (anonymous); facts were already there
     async with store.unit() as uow:
-        _, data = await dialogue.load(uow.session, "telegram:1001")
+        data = (await dialogue.load_turn(uow.session, "telegram:1001", "telegram", "1001")).data
     assert data["draft"]["some_future_key"] == {"kept": True} and data["draft"]["anonymous"] is True
     for answer in ("尽快修好路灯", "同上", "没有", "就我"):
         await citizen.send(answer)
