@@ -471,3 +471,23 @@ class QuizAnswer(Base):
     choice: Mapped[int] = mapped_column(Integer)
     correct: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SendSchedule(Base):
+    """The shared Telegram send budget: where a bot's schedule of send slots ends (s since the
+    epoch, on the database's clock). See backend/sendbudget.py; UNLOGGED on PostgreSQL."""
+
+    __tablename__ = "send_budget"
+
+    bot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)
+
+
+class SendChatPace(Base):
+    """The earliest time the next message may go to a chat (rows of long-past chats are pruned)."""
+
+    __tablename__ = "send_chats"
+
+    bot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

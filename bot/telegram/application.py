@@ -17,11 +17,13 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from backend.repo import citizens
+from backend.sendbudget import SendBudget
 from backend.store import Store
 from handlers import Assistant, IncomingAttachment, Reply
 
 from ..config import Config
 from ..flood import FloodControl
+from ..send_budget import BudgetRateLimiter
 from .convert import PendingFile, pending_file, to_incoming, to_messages
 
 log = logging.getLogger(__name__)
@@ -57,13 +59,19 @@ def file_url_for(base_url: str) -> str:
     return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url.rstrip("/") + "/file/bot"
 
 
-def build_application(config: Config, assistant: Assistant, store: Store, *, webhook: bool) -> Application:
+def build_application(
+    config: Config, assistant: Assistant, store: Store, *, webhook: bool, budget: SendBudget | None = None
+) -> Application:
     builder = (
         ApplicationBuilder()
         .token(config.telegram_bot_token or "")
         .base_url(config.telegram_api_base_url)
         .base_file_url(file_url_for(config.telegram_api_base_url))
-        .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram_global_rate, max_retries=3))
+        .rate_limiter(
+            BudgetRateLimiter(budget)  # the bot's shared send budget (bot/send_budget.py)
+            if budget is not None
+            else AIORateLimiter(overall_max_rate=config.telegram_global_rate, max_retries=3)
+        )
         .concurrent_updates(64)  # across citizens; one citizen's updates are serialised by the Assistant
         .connection_pool_size(32)  # sends in parallel (PTB's default is a single connection)
         .pool_timeout(10.0)

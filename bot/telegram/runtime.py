@@ -22,6 +22,7 @@ from handlers import Button, Reply
 
 from ..config import Config
 from ..keys import ASSISTANT, CONFIG, STORE
+from ..send_budget import BUDGET
 from ..workers import repeat_forever, stop
 from .application import build_application, register_commands
 from .convert import to_messages
@@ -73,7 +74,7 @@ async def receive_update(request: web.Request) -> web.Response:
 async def telegram_context(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     webhook = bool(config.telegram_webhook_url)
-    application = build_application(config, app[ASSISTANT], app[STORE], webhook=webhook)
+    application = build_application(config, app[ASSISTANT], app[STORE], webhook=webhook, budget=app[BUDGET])
     await application.initialize()
     await register_commands(application)
     await application.start()
