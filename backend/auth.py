@@ -82,6 +82,14 @@ def issue(staff: Staff, kind: str, secret: str) -> str:
     return sign(payload, secret)
 
 
+# the 信访部门's roles: every case, routing, supervision, alerts, outreach
+COORDINATORS = (StaffRole.ADMIN, StaffRole.DISPATCHER)
+# who reads the oversight reports (督查通报, 零报告 returns)
+OVERSEERS = (StaffRole.ADMIN, StaffRole.DISPATCHER, StaffRole.LEADER)
+# who registers letters, visits and calls (首接首办): anyone who receives petitioners
+REGISTRARS = (StaffRole.ADMIN, StaffRole.DISPATCHER, StaffRole.OFFICER)
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """A signed-in staff member, and what their role lets them see and do."""
@@ -107,10 +115,23 @@ class Viewer:
 
     @property
     def sees_all_cases(self) -> bool:
-        return self.role in (StaffRole.ADMIN, StaffRole.DISPATCHER)
+        return self.role in COORDINATORS
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == StaffRole.LEADER
 
     def can_see(self, case: Case) -> bool:
-        return self.sees_all_cases or (self.department_id is not None and case.department_id == self.department_id)
+        """Coordinators see every case; a leader the cases it leads (包案); an officer its
+        department's, those its department assists (协办) and those it is responsible for."""
+        if self.sees_all_cases:
+            return True
+        if self.is_leader:
+            return case.leader == self.username
+        if case.assignee == self.username:
+            return True
+        mine = self.department_id
+        return mine is not None and (case.department_id == mine or mine in (case.assisting or []))
 
     def sees_identity(self, case: Case) -> bool:
         """条例第三十条: a report (检举控告), or a complaint about a department's own staff, is not
@@ -128,10 +149,3 @@ class Viewer:
         from nlp.pii import redact_identity
 
         return redact_identity(text, (case.name, case.address, case.phone))
-
-    def may(self, action: str) -> bool:
-        if self.sees_all_cases:
-            return True
-        # a department's officer handles its cases; routing to another department is the
-        # dispatcher's (the officer sends a case back to 待分办 instead, 条例第二十三条)
-        return action not in ("assign",)

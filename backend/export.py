@@ -15,7 +15,7 @@ from nlp.pii import mask_phone
 
 from .auth import Viewer
 from .models import Case, CaseStatus
-from .queries import CaseFilter, list_cases
+from .repo.case_list import CaseFilter, list_cases
 
 COLUMNS = [
     "受理编号",
@@ -72,7 +72,7 @@ async def ledger(session: AsyncSession, viewer: Viewer, f: CaseFilter, today: da
     page = 1
     while len(rows) < MAX_ROWS:
         f.page, f.per_page = page, 1000
-        cases, _ = await list_cases(session, viewer, f, today)
+        cases, _ = await list_cases(session, viewer, f, today, cap=MAX_ROWS)
         rows += [ledger_row(c, viewer, tz) for c in cases]
         if len(cases) < 1000:
             break

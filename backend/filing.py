@@ -56,6 +56,12 @@ class CaseDraft:
     steer_channel: str | None = None
     urgent: bool = False
     accused_department_id: str | None = None
+    # registered by staff from a letter, visit or call (首接首办: who registers it handles it first)
+    source: str = "chat"  # chat / letter / visit / phone / demo
+    first_handler: str | None = None  # the registering staff member's username
+    received_at: datetime | None = None  # when it reached the office, if not now
+    received_on: date | None = None  # that day (China time): the 15 日 are counted from it
+    letter_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +120,7 @@ async def file_case(
         await session.execute(
             insert(CaseEvent).values(
                 case_id=existing.id,
-                actor="citizen",
+                actor=_filer(draft),
                 kind="repeat",
                 note=draft.facts[:500],
                 at=now,
@@ -136,7 +142,7 @@ async def file_case(
 
     ticket = await next_ticket(session, today)
     department_id = None if routing.needs_triage else routing.department_id
-    accept_due = period_end(today, days=ACCEPT_NOTICE_DAYS)
+    accept_due = period_end(draft.received_on or today, days=ACCEPT_NOTICE_DAYS)
     row = {
         "ticket": ticket,
         "citizen_id": draft.citizen_id,
@@ -147,6 +153,7 @@ async def file_case(
         "summary": (draft.summary or draft.facts)[:120],
         "name": draft.name,
         "phone": draft.phone,
+        "phone_tail": phone_tail(draft.phone),
         "address": draft.address,
         "facts": draft.facts,
         "request": draft.request,
@@ -161,8 +168,14 @@ async def file_case(
         "steer_channel": draft.steer_channel,
         "urgent": draft.urgent,
         "accused_department_id": draft.accused_department_id,
-        "received_at": now,
+        "received_at": draft.received_at or now,
         "accept_due": accept_due,
+        "source": draft.source,
+        "letter_date": draft.letter_date,
+        "first_handler": draft.first_handler,
+        "assignee": draft.first_handler,  # responsible until someone is assigned
+        "assisting": [],
+        "reopen_count": 0,
         "extension_days": 0,
         "simhash": fingerprint,
         "simhash_band0": b[0],
@@ -183,7 +196,14 @@ async def file_case(
         "confidence": routing.confidence,
         "keywords": routing.keywords,
     }
-    trail = [{"kind": "filed", "actor": "citizen", "note": "", "data": {"channel": draft.channel}}]
+    trail = [
+        {
+            "kind": "filed",
+            "actor": _filer(draft),
+            "note": "",
+            "data": {"channel": draft.channel, "source": draft.source},
+        }
+    ]
     if routing.needs_triage:
         trail.append(
             {"kind": "triage", "actor": "system", "note": "自动分派把握不足，转人工分派", "data": routing_data}
@@ -204,6 +224,16 @@ async def file_case(
         list(routing.keywords),
     )
     return FilingResult(filed, False)
+
+
+def _filer(draft: CaseDraft) -> str:
+    return f"staff:{draft.first_handler}" if draft.first_handler else "citizen"
+
+
+def phone_tail(phone: str | None) -> str | None:
+    """The last four digits of a phone number (what staff search by), or None."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    return digits[-4:] if len(digits) >= 4 else None
 
 
 async def _attach(session: AsyncSession, case_id: int, citizen_id: int, attachment_ids: list[int]) -> None:

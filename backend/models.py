@@ -142,11 +142,21 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_status_department", "status", "department_id"),
         Index("ix_cases_citizen_status", "citizen_id", "status"),
-        Index("ix_cases_received", "received_at"),
+        # the list sorts by any column, newest first within it: each sort has its (column, id) index
+        Index("ix_cases_received_id", "received_at", "id"),
         Index("ix_cases_category_id", "category", "id"),
         Index("ix_cases_department_status_id", "department_id", "status", "id"),
+        Index("ix_cases_department_id", "department_id", "id"),
         Index("ix_cases_status_id", "status", "id"),
-        Index("ix_cases_due", "due_on"),
+        Index("ix_cases_due_id", "due_on", "id"),
+        Index("ix_cases_assignee_id", "assignee", "id"),
+        Index("ix_cases_leader_id", "leader", "id"),
+        Index("ix_cases_group", "group_id"),
+        Index("ix_cases_supervise", "supervise_due"),
+        Index("ix_cases_phone_tail", "phone_tail", "id"),
+        # prefix searches (LIKE 'XF-202611%', LIKE '张%') use these on PostgreSQL whatever the collation
+        Index("ix_cases_ticket_prefix", "ticket", postgresql_ops={"ticket": "varchar_pattern_ops"}),
+        Index("ix_cases_name_prefix", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
         Index("ix_cases_triage", "needs_triage", "status"),
         Index("ix_cases_urgent", "urgent", "status"),
         Index("ix_cases_band0", "simhash_band0"),
@@ -161,11 +171,14 @@ class Case(Base):
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16), default="complaint")  # complaint / report / suggestion
+    # how it reached us: chat (Telegram, web chat) or registered by staff from a letter, visit or call
+    source: Mapped[str] = mapped_column(String(16), default="chat", server_default="chat")
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.REGISTERED.value)
     summary: Mapped[str] = mapped_column(String(120), default="")  # a one-line title for lists
     # 条例第十九条: 姓名、住址、请求、事实、理由
     name: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
+    phone_tail: Mapped[str | None] = mapped_column(String(4))  # last four digits: staff search by them
     address: Mapped[str] = mapped_column(String(256))
     facts: Mapped[str] = mapped_column(Text)
     request: Mapped[str] = mapped_column(Text)
@@ -196,6 +209,15 @@ class Case(Base):
     opinion: Mapped[str | None] = mapped_column(String(16))  # 支持 / 解释说明 / 不予支持
     opinion_text: Mapped[str | None] = mapped_column(Text)
     satisfaction: Mapped[str | None] = mapped_column(String(8))
+    # who works it: 首接首办 (who registered it), 首办责任人, 包案领导, 协办 departments, 督办
+    letter_date: Mapped[date | None] = mapped_column(Date)  # the date a letter (来信) bears
+    first_handler: Mapped[str | None] = mapped_column(String(64))
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    leader: Mapped[str | None] = mapped_column(String(64))
+    assisting: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")  # department ids
+    supervise_due: Mapped[date | None] = mapped_column(Date)  # 督办: answer to the supervisor by
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 复查/复核 requested
+    group_id: Mapped[int | None] = mapped_column(Integer)  # the same matter from many: the group's first case
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     simhash: Mapped[int] = mapped_column(BigInteger, default=0)
     # the fingerprint's four 16-bit bands, indexed: near-duplicates share at least one
@@ -241,6 +263,28 @@ class CaseLink(Base):
     other_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     kind: Mapped[str] = mapped_column(String(16))  # repeat / similar
     score: Mapped[float] = mapped_column(Float)
+
+
+class CaseAssist(Base):
+    """A 协办 department of a case: its officers see and work the case with the lead department."""
+
+    __tablename__ = "case_assists"
+    __table_args__ = (Index("ix_case_assists_department", "department_id", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+
+
+class StaffNotice(Base):
+    """A case staff were alerted to (new, urgent, overdue) on the staff chat: each once."""
+
+    __tablename__ = "staff_notices"
+    __table_args__ = (UniqueConstraint("case_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # new / urgent / overdue
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Attachment(Base):
@@ -353,6 +397,7 @@ class StaffRole(StrEnum):
     ADMIN = "admin"  # everything, including staff accounts
     DISPATCHER = "dispatcher"  # 信访部门: all cases, routing, supervision
     OFFICER = "officer"  # a department's staff: only that department's cases
+    LEADER = "leader"  # 包案领导: the cases they lead (and the oversight reports)
 
 
 class Staff(Base):
@@ -471,6 +516,47 @@ class QuizAnswer(Base):
     choice: Mapped[int] = mapped_column(Integer)
     correct: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReceptionDay(Base):
+    """领导接访日: a leader receives petitioners in person on a day, at a place, on topics."""
+
+    __tablename__ = "reception_days"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    leader: Mapped[str] = mapped_column(String(64))  # as citizens should read it: 「副区长 王某某」
+    place: Mapped[str] = mapped_column(String(128))
+    topics: Mapped[str] = mapped_column(String(256), default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SensitivePeriod(Base):
+    """敏感节点: days on which every department files a daily 零报告 (or its incidents)."""
+
+    __tablename__ = "sensitive_periods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    start_on: Mapped[date] = mapped_column(Date, index=True)
+    end_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ZeroReport(Base):
+    """A department's report for one day: no incidents (零报告) or the incidents it saw."""
+
+    __tablename__ = "zero_reports"
+    __table_args__ = (UniqueConstraint("day", "department_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
+    incidents: Mapped[list[Any]] = mapped_column(default=list)  # [{"summary", …}]; empty: 零报告
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SendSchedule(Base):

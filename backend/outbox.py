@@ -92,7 +92,8 @@ async def notify_citizen(
 ) -> bool:
     """Tell a citizen something through the channel they used; False if they blocked the bot."""
     citizen = await session.get(Citizen, citizen_id)
-    if citizen is None or citizen.blocked_at is not None or citizen.channel == "console":
+    # console: a terminal session; offline: wrote, came or called — told by letter or phone by staff
+    if citizen is None or citizen.blocked_at is not None or citizen.channel in ("console", "offline"):
         return False
     await enqueue(session, citizen.channel, citizen.chat_id, text, buttons, case_id)
     return True

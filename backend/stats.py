@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth import Viewer
 from .models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, Department, Guidance
-from .queries import scoped
+from .repo.case_list import scoped
 
 _GENERIC = frozenset(
     [
@@ -61,6 +61,7 @@ class Statistics:
     by_month: list[tuple[str, int]] = field(default_factory=list)
     concluded: int = 0
     on_time: int = 0
+    with_deadline: int = 0  # concluded cases whose deadline is known (on-time is judged on these)
     rated: Counter = field(default_factory=Counter)
     first_time_resolved: int = 0  # concluded without 复查
     steered: list[tuple[str, int]] = field(default_factory=list)
@@ -78,12 +79,20 @@ class Statistics:
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.rate(self.on_time, self.concluded)
+        return self.rate(self.on_time, self.with_deadline)
 
     @property
     def satisfaction_rate(self) -> float | None:
         total = sum(self.rated.values())
         return self.rate(self.rated["满意"] + self.rated["基本满意"], total)
+
+    @property
+    def rated_count(self) -> int:
+        return sum(self.rated.values())
+
+    @property
+    def satisfied(self) -> int:
+        return self.rated["满意"] + self.rated["基本满意"]
 
     @property
     def first_time_rate(self) -> float | None:
@@ -135,7 +144,8 @@ async def statistics(
         )
     ).all()
     stats.concluded = len(rows)
-    stats.on_time = sum(1 for done, due, _, _ in rows if due is None or done <= due)
+    stats.with_deadline = sum(1 for _, due, _, _ in rows if due is not None)
+    stats.on_time = sum(1 for done, due, _, _ in rows if due is not None and done <= due)
     stats.first_time_resolved = sum(1 for _, _, stage, _ in rows if stage == 0)
     stats.rated = Counter(sat for _, _, _, sat in rows if sat)
 

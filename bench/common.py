@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -13,7 +14,9 @@ SHARED_DEV = REPO.parent / "shared" / "dev"
 
 
 def dev_file(name: str) -> Path:
-    path = SHARED_DEV / name
+    # $XINFANG_SHARED_DIR (the shared directory) wins, as for `xinfang demo load`
+    override = os.environ.get("XINFANG_SHARED_DIR")
+    path = (Path(override) / "dev" if override else SHARED_DEV) / name
     if not path.exists():
         sys.exit(f"需要 {path}（共享开发数据，放在仓库旁边的 shared/dev/）")
     return path

@@ -21,7 +21,7 @@ from handlers import Assistant, Services
 from knowledge import load_knowledge
 from nlp import Engine
 
-from . import campaign_worker, public_api, send_budget, webchat, workers
+from . import campaign_worker, citizen_api, public_api, send_budget, webchat, workers
 from .config import Config
 from .http import errors_middleware, security_headers_middleware
 from .keys import ASSISTANT, CONFIG, DATABASE, ENGINE, STORE
@@ -93,6 +93,8 @@ def build_staff_context(config: Config, engine: Engine, store: Store) -> staff_w
         secure_cookies=config.secure_cookies,
         knowledge=engine.knowledge,
         topic_words=topic_vocabulary(engine),
+        engine=engine,
+        max_attachment_bytes=config.max_attachment_bytes,
     )
 
 
@@ -128,9 +130,12 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None) ->
     app[CONFIG] = config
     if engine is not None:
         app[ENGINE] = engine
-    app.cleanup_ctx.extend([_database, _engine, _assistant, workers.similar_cases, workers.forget_old_updates])
+    app.cleanup_ctx.extend(
+        [_database, _engine, _assistant, workers.similar_cases, workers.forget_old_updates, workers.staff_notices]
+    )
     app.cleanup_ctx.append(send_budget.context)  # before the transports that send within it
     public_api.setup(app)
+    citizen_api.setup(app)
     webchat.setup(app)
     staff_web.setup(app)
     telegram_runtime.setup(app, config)

@@ -27,13 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
     staff = sub.add_parser("staff", help="工作人员账号")
     staff.add_argument("action", choices=["add"])
     staff.add_argument("name")
-    staff.add_argument("--role", required=True, choices=["admin", "dispatcher", "officer"])
+    staff.add_argument("--role", required=True, choices=["admin", "dispatcher", "officer", "leader"])
     staff.add_argument("--department", help="所属部门 id（officer 必填）")
     staff.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
     staff.add_argument("--display-name", help="显示名（默认同账号名）")
     demo = sub.add_parser("demo", help="演示数据")
     demo.add_argument("action", choices=["load"])
-    demo.add_argument("--file", type=Path, help="past_cases_with_replies.csv 的路径")
+    demo.add_argument(
+        "--data-dir", type=Path, help="演示数据所在目录（含 past_cases_with_replies.csv、messages_with_likes.csv）"
+    )
+    demo.add_argument("--file", type=Path, help="past_cases_with_replies.csv 的路径（默认在数据目录中）")
     demo.add_argument("--limit", type=int, default=0, help="最多导入多少条（0 为全部）")
     routing = sub.add_parser("routing", help="关键词路由表")
     routing.add_argument("action", choices=["learn"])

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -199,22 +200,39 @@ def staff_add(args: argparse.Namespace, config: Config) -> int:
     return run_async(go())
 
 
+def demo_candidates() -> list[Path]:
+    """Where the shared development data may be: $XINFANG_SHARED_DIR/dev, shared/dev next to the
+    checkout, or next to (or under) the directory the command runs in."""
+    import os
+
+    here = Path.cwd()
+    places = [
+        Path(__file__).resolve().parents[2] / "shared" / "dev",
+        here / "shared" / "dev",
+        here.parent / "shared" / "dev",
+    ]
+    if os.environ.get("XINFANG_SHARED_DIR"):
+        places.insert(0, Path(os.environ["XINFANG_SHARED_DIR"]) / "dev")
+    return list(dict.fromkeys(places))
+
+
 @command("demo load")
 def demo_load(args: argparse.Namespace, config: Config) -> int:
-    from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    from backend.demo import load_demo
+    from backend.demo import DemoDataMissing, load_demo, locate
     from backend.filing import Routing
     from backend.store import Store
 
     from .app import department_rows
 
-    shared = Path(__file__).resolve().parents[2] / "shared" / "dev"
-    past = args.file or shared / "past_cases_with_replies.csv"
-    messages = shared / "messages_with_likes.csv"
-    if not past.exists():
-        print(f"找不到 {past}（用 --file 指定 past_cases_with_replies.csv）", file=sys.stderr)
+    try:
+        data = args.file.parent if args.file and not args.data_dir else locate(args.data_dir, demo_candidates())
+    except DemoDataMissing as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.file and not args.file.exists():
+        print(f"找不到 {args.file}", file=sys.stderr)
         return 2
     engine = build_engine(config)
 
@@ -229,16 +247,13 @@ def demo_load(args: argparse.Namespace, config: Config) -> int:
             store = Store(db)
             await store.sync_departments(department_rows(engine))
             result = await load_demo(
-                store,
-                route,
-                engine.segmenter.words,
-                past,
-                messages if messages.exists() else None,
-                args.limit,
-                ZoneInfo(config.timezone),
+                store, route, engine.segmenter.words, data, args.limit, ZoneInfo(config.timezone), past=args.file
             )
             print(
-                f"已导入：参考答复 {result.references} 条，已办结演示件 {result.concluded} 件，登记演示件 {result.registered} 件"
+                f"已从 {data} 导入：参考答复 {result.references} 条；"
+                f"已办结的历史件 {result.concluded} 件（按答复日期）；已归档的历史留言 {result.archived} 件；"
+                f"答复无日期、仅作参考的 {result.undated} 条"
+                + (f"；已导入过、跳过 {result.skipped} 条" if result.skipped else "")
             )
             return 0
         finally:

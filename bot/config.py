@@ -48,11 +48,15 @@ class Config(BaseSettings):
     # per-user flood control: a burst, then this many messages per second (faster is slowed down)
     flood_rate: float = 1.0
     flood_burst: int = 8
+    # a Telegram chat (group) of petition staff: new, urgent and overdue cases are announced there
+    staff_chat_id: str | None = Field(None, validation_alias=AliasChoices("XINFANG_STAFF_CHAT_ID", "staff_chat_id"))
     secure_cookies: bool = Field(False, validation_alias=AliasChoices("XINFANG_SECURE_COOKIES", "secure_cookies"))
     migrate_on_start: bool = True
     run_workers: bool = True  # outbox / campaign delivery loops in this process
 
-    @field_validator("telegram_bot_token", "telegram_webhook_url", "secret_key", "redis_url", mode="before")
+    @field_validator(
+        "telegram_bot_token", "telegram_webhook_url", "secret_key", "redis_url", "staff_chat_id", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

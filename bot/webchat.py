@@ -14,6 +14,10 @@ from importlib import resources
 from aiohttp import web
 
 from backend import outbox
+from backend.models import Case, CaseStatus
+from backend.repo import cases as case_repo
+from backend.repo import citizens
+from backend.workflow import current_due
 from handlers import Incoming, IncomingAttachment, Reply
 
 from .flood import FloodControl
@@ -115,6 +119,31 @@ async def upload(request: web.Request) -> web.Response:
     if session is None or attachment is None:
         raise web.HTTPBadRequest(text="缺少会话标识或文件")
     return await _handle(request, Incoming("web", session, session, attachments=(attachment,), update_id=message_id))
+
+
+@routes.get("/chat/api/cases")
+async def my_cases(request: web.Request) -> web.Response:
+    """This browser's own cases (受理编号, status, deadline), shown again after a reload."""
+    check_rate(request.app[CHAT_RATE], request)
+    session = _session(request.query.get("session"))
+    async with request.app[STORE].unit() as uow:
+        citizen_id = await citizens.find(uow.session, "web", session)
+        cases = await case_repo.citizens_cases(uow.session, citizen_id, limit=10) if citizen_id else []
+        body = {"cases": [_case_line(c) for c in cases]}
+    response = json_response(body)
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _case_line(case: Case) -> dict[str, str | None]:
+    due = current_due(case)
+    return {
+        "ticket": case.ticket,
+        "status": CaseStatus(case.status).label,
+        "department": case.department.name if case.department else None,
+        "due": due.isoformat() if due else None,
+        "summary": case.summary[:40],
+    }
 
 
 @routes.get("/chat/api/poll")

@@ -7,13 +7,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from backend.errors import StoreUnavailable
 from backend.repo import updates
 from backend.similar import link_pending
+from backend.staff_notices import announce
 from backend.store import Store
 
 from .keys import CONFIG, STORE
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 # Telegram keeps an undelivered update for at most 24 hours; twice that is a safe margin.
 UPDATE_MEMORY = timedelta(days=2)
 PRUNE_EVERY = 3600.0
+STAFF_NOTICE_EVERY = 60.0
 
 
 async def repeat_forever(name: str, step: Callable[[], Awaitable[int]], idle: float = 2.0) -> None:
@@ -67,6 +70,21 @@ async def _forget_updates(store: Store) -> int:
     if forgotten:
         log.info("已清理 %d 条过期的更新记录", forgotten)
     return 0  # once per PRUNE_EVERY, whatever was done
+
+
+def staff_notices(app: web.Application) -> AsyncIterator[None]:
+    """New, urgent and overdue cases on the staff Telegram chat (when one is configured)."""
+    config = app[CONFIG]
+    chat_id = config.staff_chat_id if config.telegram_bot_token else None
+
+    async def step(store: Store) -> int:
+        if not chat_id:
+            return 0
+        async with store.unit() as uow:
+            now = datetime.now(UTC)
+            return await announce(uow.session, chat_id, now, now.astimezone(ZoneInfo(config.timezone)).date())
+
+    return _store_loop(app, "工作人员提醒", step, idle=STAFF_NOTICE_EVERY)
 
 
 def similar_cases(app: web.Application) -> AsyncIterator[None]:

@@ -63,3 +63,10 @@ async def mark_blocked(session: AsyncSession, channel: str, chat_id: str) -> Non
     await session.execute(
         update(Citizen).where(Citizen.channel == channel, Citizen.chat_id == chat_id).values(blocked_at=utcnow())
     )
+
+
+async def find(session: AsyncSession, channel: str, external_id: str) -> int | None:
+    """The citizen's id if this transport has seen them (no row is created)."""
+    return await session.scalar(
+        select(Citizen.id).where(Citizen.channel == channel, Citizen.external_id == external_id)
+    )

@@ -33,6 +33,13 @@ EVENT_LABELS = {
     "urgent": "标记为紧急",
     "viewed_pii": "查看个人信息",
     "attachment": "补充材料",
+    "staff_assigned": "指定首办责任人",
+    "led": "领导包案",
+    "assisting": "协办部门",
+    "supervised": "督办",
+    "note": "内部备注（信访人不可见）",
+    "grouped": "同一事项归并",
+    "ungrouped": "移出同一事项",
 }
 
 

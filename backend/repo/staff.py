@@ -24,7 +24,7 @@ async def create(
     if not username or len(username) > 64:
         raise Invalid("账号名应为 1–64 个字符")
     if role not in {r.value for r in StaffRole}:
-        raise Invalid(f"角色应为 admin、dispatcher 或 officer，不是 {role}")
+        raise Invalid(f"角色应为 admin、dispatcher、officer 或 leader，不是 {role}")
     if role == StaffRole.OFFICER and not department_id:
         raise Invalid("officer 必须指定所属部门（--department）")
     if department_id and await session.get(Department, department_id) is None:
@@ -72,3 +72,16 @@ async def set_active(session: AsyncSession, staff_id: int, active: bool) -> None
         raise NotFound("staff")
     staff.active = active
     staff.token_version += 1  # sign them out everywhere
+
+
+async def active_by_username(session: AsyncSession, username: str) -> Staff:
+    """An active account by its username; Invalid (a mistake in the form) when there is none."""
+    staff = await session.scalar(select(Staff).where(Staff.username == username.strip(), Staff.active))
+    if staff is None:
+        raise Invalid(f"没有启用中的账号 {username}")
+    return staff
+
+
+async def choices(session: AsyncSession) -> Sequence[Staff]:
+    """Active accounts, for the assign and lead menus."""
+    return (await session.scalars(select(Staff).where(Staff.active).order_by(Staff.role, Staff.username))).all()

@@ -19,7 +19,6 @@ __all__ = ["PUBLIC_PATHS", "STAFF", "StaffContext", "setup"]
 def setup(app: web.Application) -> None:
     """Add the routes; the StaffContext (app[STAFF]) is set once the database and engine are up."""
     app[THROTTLE] = LoginThrottle()
-    app.add_routes(views.routes)
-    app.add_routes(api.routes)
-    app.add_routes(outreach.routes)
+    for routes in (*views.ROUTES, *api.ROUTES, outreach.routes):
+        app.add_routes(routes)
     app.router.add_static("/staff/static/", path=str(views.STATIC), name="staff_static", append_version=False)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from knowledge import Knowledge
+from nlp import Engine
 
 from ..reference import ReplyIndex
 from ..store import Store
@@ -27,6 +28,15 @@ class StaffContext:
     topic_words: frozenset[str] = frozenset()  # domain keywords: what 热点问题 are made of
     reply_index: ReplyIndex = field(default_factory=ReplyIndex)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+    engine: Engine | None = None  # routing, steering and urgency of cases staff register
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    badge_cache: dict = field(default_factory=dict)  # the navigation's counts, per scope, briefly
+
+    @property
+    def nlp(self) -> Engine:
+        if self.engine is None:
+            raise RuntimeError("the staff context was built without the NLP engine")
+        return self.engine
 
     def now(self) -> datetime:
         return self.clock().astimezone(self.timezone)

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ..models import STATUS_LABELS, CaseStatus
+from .badges import BADGES
 from .security import VIEWER
 
 
@@ -31,6 +32,7 @@ def environment() -> Environment:
 
 def render(request: web.Request, template: str, status: int = 200, **values: Any) -> web.Response:
     values.setdefault("viewer", request.get(VIEWER))
+    values.setdefault("badges", request.get(BADGES))
     html = environment().get_template(template).render(request=request, **values)
     return web.Response(text=html, content_type="text/html", status=status)
 

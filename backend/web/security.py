@@ -16,6 +16,7 @@ from aiohttp import web
 from ..auth import Viewer, unsign
 from ..errors import NotFound
 from ..repo import staff as staff_repo
+from . import badges
 from .context import STAFF
 
 SESSION_COOKIE = "xf_session"
@@ -23,7 +24,15 @@ VIEWER = web.RequestKey("viewer", Viewer)  # the signed-in staff member of a req
 LOGIN_CSRF_COOKIE = "xf_login_csrf"
 # routes under /staff/ and /api/v1/ that do not need a signed-in staff member
 PUBLIC_PATHS = frozenset(
-    {"/staff/login", "/api/v1/auth/token", "/api/v1/ask", "/api/v1/triage", "/api/v1/openapi.json"}
+    {
+        "/staff/login",
+        "/api/v1/auth/token",
+        "/api/v1/ask",
+        "/api/v1/triage",
+        "/api/v1/openapi.json",
+        "/api/v1/status",
+        "/api/v1/reception-days",
+    }
 )
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -68,6 +77,11 @@ def staff_page(handler: Handler) -> Handler:
         request[VIEWER] = viewer
         if request.method == "POST":
             await check_csrf(request, viewer)
+            badges.forget(request)  # an action may change the counts in the navigation
+        else:
+            found = await badges.nav_badges(request, viewer)
+            if found is not None:
+                request[badges.BADGES] = found
         response = await handler(request)
         response.headers.update(NO_STORE)
         return response
@@ -94,6 +108,21 @@ def staff_api(handler: Handler) -> Handler:
 
     wrapper.staff_only = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def roles(*allowed: str, refused: str = "您的角色无权使用此功能") -> Callable[[Handler], Handler]:
+    """Only these staff roles; put it under @staff_page or @staff_api (which sign the viewer in)."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            if request[VIEWER].role not in allowed:
+                raise web.HTTPForbidden(text=refused)
+            return await handler(request)
+
+        return wrapper
+
+    return decorate
 
 
 async def check_csrf(request: web.Request, viewer: Viewer) -> None:

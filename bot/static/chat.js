@@ -17,19 +17,43 @@
     localStorage.setItem("xinfang-session", session);
   }
 
-  function bubble(text, who) {
+  // the conversation is kept in this browser, so a reload (or a phone that dropped the tab)
+  // shows it again; "清除本机记录" forgets it and starts a new session
+  const HISTORY = "xinfang-history";
+  const KEEP = 150;
+  function loadHistory() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(HISTORY) || "[]");
+      return Array.isArray(saved) ? saved : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  let history = loadHistory();
+  function remember(entry) {
+    history.push(entry);
+    history = history.slice(-KEEP);
+    try {
+      localStorage.setItem(HISTORY, JSON.stringify(history));
+    } catch (e) { /* storage full or disabled: the chat still works */ }
+  }
+
+  function bubble(text, who, keep) {
     const div = document.createElement("div");
     div.className = "msg " + who;
     div.textContent = text; // text only: nothing a citizen or the server says becomes markup
     log.appendChild(div);
     log.scrollTop = log.scrollHeight;
+    if (keep !== false && who !== "note") remember({ who: who, text: String(text) });
     return div;
   }
 
-  function showReplies(replies) {
+  function showReplies(replies, restoring) {
     for (const reply of replies) {
-      const div = bubble(reply.text, "bot");
+      const div = bubble(reply.text, "bot", false);
       const buttons = (reply.buttons || []).flat();
+      if (!restoring) remember({ who: "bot", text: String(reply.text), buttons: reply.buttons || [] });
+      if (!restoring && /XF-\d{8}-\d{4}/.test(reply.text || "")) refreshCases();
       if (buttons.length) {
         const row = document.createElement("div");
         row.className = "buttons";
@@ -49,6 +73,56 @@
       }
     }
   }
+
+  function restore() {
+    const saved = history.slice();
+    let lastBot = -1;
+    saved.forEach((entry, i) => { if (entry.who === "bot") lastBot = i; });
+    saved.forEach((entry, i) => {
+      if (entry.who === "bot") {
+        // only the last message's buttons still mean something; older ones are shown, disabled
+        showReplies([{ text: entry.text, buttons: entry.buttons || [] }], true);
+        if (i !== lastBot) log.lastElementChild.querySelectorAll("button").forEach((b) => (b.disabled = true));
+      } else {
+        bubble(entry.text, entry.who === "me" ? "me" : "note", false);
+      }
+    });
+    if (saved.length) bubble("以上是您在本机之前的对话。", "note");
+  }
+
+  const mine = document.getElementById("mine");
+  async function refreshCases() {
+    try {
+      const response = await fetch("/chat/api/cases?session=" + encodeURIComponent(session));
+      if (!response.ok) return;
+      const cases = (await response.json()).cases || [];
+      mine.replaceChildren();
+      if (!cases.length) {
+        mine.hidden = true;
+        return;
+      }
+      const title = document.createElement("strong");
+      title.textContent = "我反映的事项";
+      mine.appendChild(title);
+      for (const c of cases) {
+        const line = document.createElement("div");
+        line.className = "case";
+        const due = c.due ? "，期限 " + c.due : "";
+        line.textContent = c.ticket + "　" + c.status + (c.department ? "（" + c.department + "）" : "") + due;
+        line.title = c.summary || "";
+        mine.appendChild(line);
+      }
+      mine.hidden = false;
+    } catch (e) { /* offline: shown next time */ }
+  }
+
+  document.getElementById("forget").addEventListener("click", () => {
+    if (!confirm("清除本机上的对话记录？已登记的事项不受影响，可凭受理编号和电话查询。")) return;
+    localStorage.removeItem(HISTORY);
+    localStorage.setItem("xinfang-session", randomId());
+    sessionStorage.removeItem("xinfang-greeted");
+    location.reload();
+  });
 
   async function post(payload) {
     const body = Object.assign({ session: session, message_id: randomId() }, payload);
@@ -108,7 +182,9 @@
   }
   setInterval(poll, 5000);
 
-  if (!sessionStorage.getItem("xinfang-greeted")) {
+  restore();
+  refreshCases();
+  if (!history.length && !sessionStorage.getItem("xinfang-greeted")) {
     sessionStorage.setItem("xinfang-greeted", "1");
     post({ text: "/start" });
   }

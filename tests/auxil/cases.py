@@ -39,8 +39,7 @@ async def a_case(
         facts=facts,
         request="尽快修好路灯",
         reason="影响出行安全",
-        phone="13812345678",
-        **fields,
+        **{"phone": "13812345678", **fields},
     )
     routing = Routing(category, department, 0.9, ["路灯"], needs_triage)
     async with store.unit() as uow:

@@ -123,3 +123,14 @@ async def test_rejection_tells_where_to_go_instead(store) -> None:  # type: igno
     async with store.unit() as uow:
         text = await uow.session.scalar(select(OutboxMessage.text))
     assert "劳动人事争议仲裁委员会" in text
+
+
+async def test_the_action_table_says_what_each_viewer_may_do(store) -> None:  # type: ignore[no-untyped-def]
+    ticket = (await a_case(store, await a_citizen(store), department="chengguanju")).case.ticket
+    async with store.unit() as uow:
+        case = await uow.session.scalar(select(Case).where(Case.ticket == ticket))
+    assert {"accept", "reject", "route", "return", "reply"} <= workflow.available(case, DISPATCHER)
+    assert "conclude" not in workflow.available(case, DISPATCHER)  # not accepted yet
+    officer = workflow.available(case, OFFICER)
+    assert "route" not in officer and "return" in officer
+    assert workflow.available(case, OTHER_OFFICER) == frozenset()  # not their department's

@@ -103,3 +103,42 @@ async def test_the_chat_in_headless_chromium(aiohttp_server, config, engine) -> 
         assert width <= 375  # no sideways scrolling on a phone
         assert errors == []
         await browser.close()
+
+
+async def test_a_reload_restores_the_conversation_and_the_citizens_tickets(aiohttp_server, config, engine) -> None:  # type: ignore[no-untyped-def]
+    executable = chromium_or_skip()
+    from playwright.async_api import async_playwright
+
+    from bot.app import create_app
+    from bot.keys import STORE
+    from tests.auxil.cases import a_case
+
+    app = create_app(config, engine=engine)
+    server = await aiohttp_server(app)
+    async with app[STORE].unit() as uow:
+        citizen = await citizens.get_or_create(uow.session, "web", SESSION, SESSION)
+    ticket = (await a_case(app[STORE], citizen.id)).case.ticket
+    url = f"http://127.0.0.1:{server.port}/"
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=executable, args=ARGS)
+        page = await browser.new_page(viewport={"width": 375, "height": 740})
+        await page.add_init_script(
+            f"localStorage.getItem('xinfang-session') || localStorage.setItem('xinfang-session', '{SESSION}')"
+        )
+        await page.goto(url)
+        await page.get_by_text(ticket).wait_for()  # the citizen's case, with its status
+        await page.fill("#input", "信访事项多久办结？")
+        await page.click("#send")
+        await page.get_by_text("第三十四条").first.wait_for()
+        await page.reload()
+        await page.get_by_text("以上是您在本机之前的对话").wait_for()
+        assert await page.locator(".msg.me", has_text="信访事项多久办结").count() == 1
+        assert await page.locator(".msg.bot", has_text="第三十四条").count() >= 1
+        assert await page.locator("#mine", has_text=ticket).count() == 1
+        await browser.close()
+
+
+async def test_the_cases_of_a_browser_are_its_own(client) -> None:  # type: ignore[no-untyped-def]
+    empty = await (await client.get(f"/chat/api/cases?session={SESSION}")).json()
+    assert empty == {"cases": []}
+    assert (await client.get("/chat/api/cases?session=bad")).status == 400

@@ -48,8 +48,17 @@ async def test_openapi_describes_the_api(client) -> None:  # type: ignore[no-unt
         "/api/v1/cases/{ticket}",
         "/api/v1/cases/{ticket}/actions",
         "/api/v1/departments",
+        "/api/v1/status",
+        "/api/v1/reception-days",
+        "/api/v1/reports/bulletin",
+        "/api/v1/zero-reports",
     ):
         assert path in spec["paths"]
+    assert "post" in spec["paths"]["/api/v1/cases"]
+    actions = spec["paths"]["/api/v1/cases/{ticket}/actions"]["post"]["requestBody"]["content"]["application/json"]
+    assert {"route", "assign", "lead", "assist", "supervise", "note"} <= set(
+        actions["schema"]["properties"]["action"]["enum"]
+    )
 
 
 async def test_case_page_shows_deadlines_timeline_and_routing(client, store) -> None:  # type: ignore[no-untyped-def]
