@@ -16,8 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select, text
-from sqlalchemy.exc import CompileError
+from sqlalchemy import Select, and_, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -40,6 +39,7 @@ QUEUES = {
 _OPEN = [s.value for s in OPEN_STATUSES]
 COUNT_CAP = 10_000  # counts beyond this are shown as "10000+", and pages end there
 TRUST_ESTIMATE = 3  # the planner expects this many times the cap: "more than the cap", uncounted
+_PLAIN = (str, int, float, date, datetime)  # parameter values asyncpg takes as they are (bool is an int)
 BACKLOG_REOPENED = 2
 _TICKET = re.compile(r"^XF-\d{8}-\d{4}$", re.IGNORECASE)
 _TICKET_PREFIX = re.compile(r"^XF-?\d{0,8}(-\d{0,4})?$", re.IGNORECASE)
@@ -267,14 +267,17 @@ async def capped_count(session: AsyncSession, query: Select, cap: int) -> int:
 
 
 async def estimated_rows(session: AsyncSession, query: Select) -> float:
-    """The planner's estimate of the query's rows (PostgreSQL; elsewhere 0: count them)."""
+    """The planner's estimate of the query's rows (PostgreSQL; elsewhere 0: count them). The
+    values stay bound parameters (EXPLAIN of the same statement, on the same connection)."""
     if session.bind.dialect.name != "postgresql":
         return 0.0
-    try:
-        sql = str(query.compile(dialect=session.bind.dialect, compile_kwargs={"literal_binds": True}))
-    except (CompileError, NotImplementedError, TypeError):  # a value with no literal form: count instead
-        return 0.0
-    plan = await session.scalar(text(f"EXPLAIN (FORMAT JSON) {sql}"))
+    compiled = query.compile(dialect=session.bind.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    values = [params[name] for name in compiled.positiontup or ()]
+    if not all(v is None or isinstance(v, _PLAIN) for v in values):
+        return 0.0  # a value asyncpg might refuse: count instead (a failed EXPLAIN would abort the transaction)
+    raw = (await (await session.connection()).get_raw_connection()).driver_connection
+    plan = await raw.fetchval(f"EXPLAIN (FORMAT JSON) {compiled.string}", *values)
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return float(plan[0]["Plan"]["Plan Rows"])
 
