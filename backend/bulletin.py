@@ -121,8 +121,8 @@ async def month(session: AsyncSession, start: date, end: date, today: date, tz: 
         if stage == 0 and not reopened:
             r.one_time += 1
     cutoff = min(end, today)
-    still_open = await session.execute(
-        select(Case.department_id, func.count(Case.id))
+    still_open = await session.execute(  # count(*): from the (due_on, status) index alone
+        select(Case.department_id, func.count())
         .where(
             and_(
                 Case.status.in_([s.value for s in OPEN_STATUSES]),

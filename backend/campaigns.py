@@ -318,6 +318,12 @@ async def mark(session: AsyncSession, ids: Sequence[int], status: str, error: st
         await session.execute(update(Delivery).where(Delivery.id.in_(list(ids))).values(**values))
 
 
+async def mark_blocked(session: AsyncSession, citizen_ids: Sequence[int]) -> None:
+    """These citizens blocked the bot: no campaign is sent to them again."""
+    if citizen_ids:
+        await session.execute(update(Citizen).where(Citizen.id.in_(list(citizen_ids))).values(blocked_at=utcnow()))
+
+
 async def release(session: AsyncSession, ids: Sequence[int]) -> None:
     """Give claimed but unsent rows back to the queue (a graceful stop, a RetryAfter pause)."""
     if ids:

@@ -143,7 +143,13 @@ class Case(Base):
         Index("ix_cases_status_department", "status", "department_id"),
         Index("ix_cases_citizen_status", "citizen_id", "status"),
         # the list sorts by any column, newest first within it: each sort has its (column, id) index
-        Index("ix_cases_received_id", "received_at", "id"),
+        # on PostgreSQL the statistics read a period's breakdowns from the index alone
+        Index(
+            "ix_cases_received_id",
+            "received_at",
+            "id",
+            postgresql_include=["category", "status", "department_id", "accused_department_id"],
+        ),
         Index("ix_cases_category_id", "category", "id"),
         Index("ix_cases_department_status_id", "department_id", "status", "id"),
         Index("ix_cases_department_id", "department_id", "id"),
@@ -158,6 +164,12 @@ class Case(Base):
         Index("ix_cases_ticket_prefix", "ticket", postgresql_ops={"ticket": "varchar_pattern_ops"}),
         Index("ix_cases_name_prefix", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
         Index("ix_cases_triage", "needs_triage", "status"),
+        Index(
+            "ix_cases_concluded",
+            "concluded_on",
+            postgresql_include=["conclude_due", "review_stage", "satisfaction", "department_id", "reopen_count"],
+        ),
+        Index("ix_cases_due_status", "due_on", "status", "id", postgresql_include=["department_id", "received_at"]),
         Index("ix_cases_urgent", "urgent", "status"),
         Index("ix_cases_band0", "simhash_band0"),
         Index("ix_cases_band1", "simhash_band1"),
@@ -646,3 +658,23 @@ class ZeroReport(Base):
     incidents: Mapped[list[Any]] = mapped_column(default=list)  # [{"summary", …}]; empty: 零报告
     submitted_by: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SendSchedule(Base):
+    """The shared Telegram send budget: where a bot's schedule of send slots ends (s since the
+    epoch, on the database's clock). See backend/sendbudget.py; UNLOGGED on PostgreSQL."""
+
+    __tablename__ = "send_budget"
+
+    bot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)
+
+
+class SendChatPace(Base):
+    """The earliest time the next message may go to a chat (rows of long-past chats are pruned)."""
+
+    __tablename__ = "send_chats"
+
+    bot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

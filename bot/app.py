@@ -21,7 +21,7 @@ from handlers import Assistant, Services
 from knowledge import load_knowledge
 from nlp import Engine
 
-from . import campaign_worker, citizen_api, public_api, webchat, workers
+from . import campaign_worker, citizen_api, public_api, send_budget, webchat, workers
 from .config import Config
 from .http import errors_middleware, security_headers_middleware
 from .keys import ASSISTANT, CONFIG, DATABASE, ENGINE, STORE
@@ -163,6 +163,7 @@ def create_app(config: Config | None = None, *, engine: Engine | None = None) ->
     app.cleanup_ctx.extend(
         [_database, _engine, _assistant, workers.similar_cases, workers.forget_old_updates, workers.staff_notices]
     )
+    app.cleanup_ctx.append(send_budget.context)  # before the transports that send within it
     if config.serve_citizens:
         public_api.setup(app)
         citizen_api.setup(app)

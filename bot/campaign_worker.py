@@ -1,10 +1,13 @@
-"""The campaign sender: works the delivery queue within Telegram's limits, and stops cleanly.
+"""The campaign sender: works the delivery queue within the bot's send budget, and stops cleanly.
 
-- Global rate: a sliding-window limiter — never more than `rate` sends in any one-second
-  window (Telegram's limit is about 30 messages/s; configurable).
-- Per chat: at most one message per second to the same chat.
-- `RetryAfter`: everything pauses for the time Telegram asks; the message goes back to the
-  queue, it is not dropped.
+- Pace: every Telegram message takes a slot of the bot's send budget (backend/sendbudget.py),
+  shared with the dialogue's replies and with every other process sending for the bot: never
+  more than `rate` in any one-second window, ≥ 90 % of it reached, one message per second per
+  chat, and replies first (campaigns lease slots only when no reply is waiting).
+- Flow: rows are claimed ahead, a block of slots is leased, each send starts at its slot, and
+  the database work (claiming more, recording results) happens while the block's slots run, so
+  no slot goes unused for a round trip.
+- `RetryAfter`: the whole budget pauses for the time Telegram asks; the message is sent after it.
 - A user who blocked the bot: the delivery is `blocked` and the citizen marked, never sent to again.
 - Stopping (SIGTERM, Ctrl+C, the server shutting down): in-flight sends finish and are recorded,
   claimed but unsent rows go back to the queue — a restart resumes exactly where it stopped.
@@ -13,12 +16,15 @@
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
+import heapq
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -26,14 +32,19 @@ from aiohttp import web
 from backend import campaigns, outbox
 from backend.campaigns import Claimed
 from backend.errors import StoreUnavailable
-from backend.models import Campaign, Citizen, utcnow
+from backend.models import Campaign, utcnow
+from backend.sendbudget import CAMPAIGN, Limits, SendBudget
 from backend.store import Store
 
 from .keys import CONFIG, STORE
+from .send_budget import BUDGET
 
 log = logging.getLogger(__name__)
 
 Send = Callable[[Claimed, str, list[list[dict[str, str]]]], Awaitable[None]]
+IDLE = 0.25  # s between looks for due campaigns while there is nothing to send
+FLUSH_EVERY = 0.25  # s between recordings of what was sent
+EARLY = 0.001  # s: slots this close are started together (fewer wake-ups at high rates)
 
 
 class Blocked(Exception):
@@ -48,26 +59,26 @@ class Pause(Exception):
         self.seconds = seconds
 
 
-class SlidingWindowLimiter:
-    """At most `rate` acquisitions in any window of `window` seconds (strict, unlike a token
-    bucket, which lets a full bucket plus its refill through in one second)."""
+@dataclass
+class _Results:
+    sent: list[int] = field(default_factory=list)
+    blocked: list[Claimed] = field(default_factory=list)
+    release: list[int] = field(default_factory=list)
+    web: list[Claimed] = field(default_factory=list)
 
-    def __init__(self, rate: float, window: float = 1.02) -> None:
-        self.rate = max(1, int(rate))
-        self.window = window  # a hair over a second: arrival jitter never packs rate+1 into one
-        self._stamps: collections.deque[float] = collections.deque()
-        self._lock = asyncio.Lock()
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.blocked or self.release or self.web)
 
-    async def acquire(self) -> None:
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                while self._stamps and now - self._stamps[0] >= self.window:
-                    self._stamps.popleft()
-                if len(self._stamps) < self.rate:
-                    self._stamps.append(now)
-                    return
-                await asyncio.sleep(self.window - (now - self._stamps[0]))
+    def merge(self, other: _Results) -> None:
+        self.sent += other.sent
+        self.blocked += other.blocked
+        self.release += other.release
+        self.web += other.web
+
+
+def _wake_up(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class CampaignSender:
@@ -77,42 +88,227 @@ class CampaignSender:
         send: Send,
         rate: float,
         *,
-        concurrency: int = 32,
+        budget: SendBudget | None = None,
+        concurrency: int = 64,
         batch: int | None = None,
         channels: tuple[str, ...] = ("telegram", "web"),
         recover_after: timedelta = timedelta(minutes=5),
     ) -> None:
-        self.recover_after = recover_after
         self.store, self.send, self.channels = store, send, channels
-        # sends in flight can arrive bunched (a stalled receiver, a network hiccup): keep few in
-        # flight, and pace that many under the limit, so no one-second window at Telegram's end
-        # ever holds more than `rate`
-        in_flight = concurrency or max(1, min(32, int(rate) // 50))
-        self.limiter = SlidingWindowLimiter(max(1.0, rate - in_flight))
-        self.batch = batch or max(20, min(200, int(rate) // 5))
-        self.gate = asyncio.Semaphore(in_flight)
+        self.budget = budget or SendBudget(Limits(rate=rate))
+        self.recover_after = recover_after
+        self.batch = batch or max(20, min(500, int(rate) // 4))  # claimed at once: ¼ s of sends
+        self.concurrency = concurrency  # sends in flight (a slow Telegram answers late)
         self.stopping = False
-        self.paused_until = 0.0
-        self._last_to_chat: dict[str, float] = {}
+        self.missed = 0  # slots given up because this process was too busy to use them in time
+        self._sleepers: set[asyncio.Future] = set()
+        self._wake = asyncio.Event()  # for the dispatcher: a new slot, or a stop
+        self._queue: deque[Claimed] = deque()  # claimed, waiting for a slot
+        self._waiting: list[tuple[float, int, Claimed]] = []  # claimed, the chat's pace says later
+        self._slots: list[tuple[float, int, Claimed]] = []  # leased, waiting for the slot's moment
+        self._sending: set[asyncio.Task] = set()
+        self._dispatcher: asyncio.Task | None = None
+        self._results = _Results()
         self._texts: dict[int, tuple[str, list]] = {}
-        self._last_recovery = 0.0
+        self._flushed = time.monotonic()
+        self._last_recovery = -1e9
+        self._work: dict[str, asyncio.Task] = {}  # database work beside the loop: "refill", "flush"
+        self._failure: BaseException | None = None
+
+    # ── the loop ────────────────────────────────────────────────────────────
 
     async def run(self) -> None:
-        delay = 0.5
-        while not self.stopping:
-            try:
-                done = await self.step()
-                delay = 0.5
-            except StoreUnavailable as exc:
-                log.warning("推送：数据库不可用（%s），稍后重试", exc)
-                done, delay = 0, min(delay * 2, 30.0)
-            except Exception:
-                log.exception("推送出错，稍后重试")
-                done, delay = 0, min(delay * 2, 30.0)
-            if not done and not self.stopping:
-                await asyncio.sleep(delay)
+        delay = IDLE
+        try:
+            while not self.stopping:
+                try:
+                    busy = await self._cycle()
+                    delay = IDLE
+                except StoreUnavailable as exc:
+                    log.warning("推送：数据库不可用（%s），稍后重试", exc)
+                    busy, delay = False, min(delay * 2, 30.0)
+                except Exception:
+                    log.exception("推送出错，稍后重试")
+                    busy, delay = False, min(delay * 2, 30.0)
+                if not busy:
+                    await self._sleep_until(min(time.monotonic() + delay, self._next_waiting()))
+        finally:
+            await self._wind_down()
 
     async def step(self) -> int:
+        """One batch from claim to record (tests, tools): how many rows were claimed."""
+        claimed = await self._refill(self.batch)
+        while (self._queue or self._waiting or self._slots or self._sending) and not self.stopping:
+            if not await self._cycle(refill=False):
+                await self._sleep_until(min(time.monotonic() + 0.01, self._next_waiting()))
+        if self.stopping:
+            await self._wind_down()
+        elif self._dispatcher is not None:
+            self._dispatcher.cancel()
+            self._dispatcher = None
+        while self._work:
+            await asyncio.wait(list(self._work.values()))
+        self._raise_failure()
+        await self._flush()
+        return claimed
+
+    async def stop(self) -> None:
+        self.stopping = True
+        self._wake.set()
+        for waiter in self._sleepers:
+            _wake_up(waiter)
+
+    async def _cycle(self, *, refill: bool = True) -> bool:
+        """Lease the next block and wait until the budget can lease again. The sends start at their
+        slots (the dispatcher), and the database work — claiming more, recording results — runs
+        beside, so a slow round trip never leaves a slot unused. False: nothing to send."""
+        self._raise_failure()
+        if self._dispatcher is None:
+            self._dispatcher = asyncio.create_task(self._dispatch())
+        now = time.monotonic()
+        while self._waiting and self._waiting[0][0] <= now:
+            self._queue.appendleft(heapq.heappop(self._waiting)[2])
+        limits = self.budget.limits
+        if refill and "refill" not in self._work and len(self._queue) < max(self.batch // 2, limits.block):
+            self._beside("refill", self._refill(max(self.batch, 2 * limits.block) - len(self._queue)))
+        if "flush" not in self._work and now - self._flushed >= FLUSH_EVERY:
+            self._beside("flush", self._flush())
+        if not self._queue and "refill" in self._work:  # nothing to lease before it comes back
+            await asyncio.wait({self._work["refill"]})
+            self._raise_failure()
+        next_lease = await self._lease_block() if self._queue else None
+        if next_lease is None:
+            return bool(self._queue)
+        await self._sleep_until(next_lease)
+        return True
+
+    def _beside(self, name: str, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._work[name] = task
+
+        def done(task: asyncio.Task) -> None:
+            self._work.pop(name, None)
+            if not task.cancelled() and task.exception() is not None:
+                self._failure = task.exception()
+
+        task.add_done_callback(done)
+
+    def _raise_failure(self) -> None:
+        """What went wrong beside the loop surfaces in it (and run() backs off)."""
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
+
+    async def _lease_block(self) -> float | None:
+        """Slots for the rows at the head of the queue; when to lease again (None: now)."""
+        chunk = [self._queue.popleft() for _ in range(min(self.budget.limits.block, len(self._queue)))]
+        for row in chunk:
+            if row.channel == "web":  # the web chat picks it up from the outbox
+                self._results.web.append(row)
+                self._results.sent.append(row.id)
+        chunk = [row for row in chunk if row.channel != "web"]
+        if not chunk:
+            return None
+        turns = await self.budget.lease([row.chat_id for row in chunk], CAMPAIGN)
+        later: list[Claimed] = []
+        next_lease: float | None = None
+        last_slot: float | None = None
+        for row, turn in zip(chunk, turns, strict=True):
+            if turn.granted:
+                last_slot = turn.at
+                heapq.heappush(self._slots, (turn.at, row.id, row))
+            elif turn.chat_busy:  # this chat had a message moments ago: later, others first
+                heapq.heappush(self._waiting, (turn.at, row.id, row))
+            else:
+                later.append(row)
+                next_lease = turn.at if next_lease is None else min(next_lease, turn.at)
+        self._queue.extendleft(reversed(later))
+        if last_slot is not None:
+            self._wake.set()
+            if next_lease is None and self._queue:
+                limits = self.budget.limits  # the block is ours: the next can be had when it nearly ran out
+                next_lease = last_slot + limits.interval - limits.head
+        return next_lease
+
+    async def _dispatch(self) -> None:
+        """One timer for every leased slot: at its moment, start its send — or, when this process
+        was too busy to be on time (or has too many sends in flight), give the slot up."""
+        grace = self.budget.limits.grace
+        while not self.stopping:
+            if not self._slots:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            if not await self._sleep_until(self._slots[0][0]):
+                break
+            now = time.monotonic()
+            while self._slots and self._slots[0][0] <= now + EARLY:
+                at, _, row = heapq.heappop(self._slots)
+                if now - at > grace or len(self._sending) >= self.concurrency:
+                    self.missed += 1
+                    self._queue.appendleft(row)
+                    continue
+                task = asyncio.create_task(self._send(row))
+                self._sending.add(task)
+                task.add_done_callback(self._sending.discard)
+
+    async def _send(self, row: Claimed) -> None:
+        text, buttons = self._texts[row.campaign_id]
+        try:
+            await self.send(row, text, buttons)
+            self._results.sent.append(row.id)
+        except Blocked:
+            self._results.blocked.append(row)
+        except Pause as pause:
+            log.warning("推送：Telegram 要求暂停 %.0f 秒，暂停后继续", pause.seconds)
+            await self.budget.pause(pause.seconds)
+            self._queue.appendleft(row)
+        except Exception as exc:  # a network error: try again later (the row goes back)
+            log.warning("推送失败（%s），稍后重试", exc)
+            self._results.release.append(row.id)
+
+    async def _sleep_until(self, at: float) -> bool:
+        """Sleep until `at` or a stop, whichever is first; False when stopping."""
+        delay = at - time.monotonic()
+        if delay > 0 and not self.stopping:
+            waiter = asyncio.get_running_loop().create_future()
+            timer = asyncio.get_running_loop().call_later(delay, _wake_up, waiter)
+            self._sleepers.add(waiter)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self._sleepers.discard(waiter)
+        return not self.stopping
+
+    def _next_waiting(self) -> float:
+        return self._waiting[0][0] if self._waiting else time.monotonic() + IDLE
+
+    async def _wind_down(self) -> None:
+        """In-flight sends finish, unsent claims go back to the queue, everything is recorded."""
+        await self.stop()
+        if self._dispatcher is not None:
+            await self._dispatcher
+            self._dispatcher = None
+        while self._work:  # a claim on its way joins the queue before the queue is given back
+            await asyncio.wait(list(self._work.values()))
+        self._failure = None
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
+        unsent = [*self._queue, *(row for _, _, row in self._waiting), *(row for _, _, row in self._slots)]
+        self._results.release += [row.id for row in unsent]
+        self._queue.clear()
+        self._waiting.clear()
+        self._slots.clear()
+        try:
+            await self._flush()
+        except StoreUnavailable as exc:  # rows stay `sending`: reported as interrupted, never resent
+            log.warning("推送：停止时无法记录发送结果（%s）", exc)
+
+    # ── the database ────────────────────────────────────────────────────────
+
+    async def _refill(self, limit: int) -> int:
+        """Start due campaigns, close finished ones, and claim up to `limit` more rows."""
         now = time.monotonic()
         async with self.store.unit() as uow:
             await campaigns.materialize_due(uow.session, utcnow())
@@ -122,83 +318,36 @@ class CampaignSender:
                 recovered = await campaigns.recover_interrupted(uow.session, self.recover_after)
                 if recovered:
                     log.warning("推送：%d 条发送中断的消息按“至多一次”不再重发", recovered)
+        if limit <= 0:
+            return 0
         async with self.store.unit() as uow:
-            claimed = await campaigns.claim(uow.session, self.batch, self.channels)
+            claimed = await campaigns.claim(uow.session, limit, self.channels)
             for campaign_id in {c.campaign_id for c in claimed} - set(self._texts):
                 campaign = await uow.session.get(Campaign, campaign_id)
                 if campaign is not None:
                     self._texts[campaign_id] = campaigns.message_for(campaign)
-        if not claimed:
-            return 0
-        results: dict[str, list[int]] = {"sent": [], "blocked": [], "failed": [], "release": []}
-        web_messages: list[Claimed] = []
-
-        async def deliver(row: Claimed) -> None:
-            if row.channel == "web":  # the web chat picks it up from the outbox
-                web_messages.append(row)
-                results["sent"].append(row.id)
-                return
-            async with self.gate:
-                if self.stopping:
-                    results["release"].append(row.id)
-                    return
-                wait = self.paused_until - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                previous = self._last_to_chat.get(row.chat_id)
-                if previous is not None and time.monotonic() - previous < 1.0:
-                    await asyncio.sleep(1.0 - (time.monotonic() - previous))
-                await self.limiter.acquire()
-                text, buttons = self._texts[row.campaign_id]
-                try:
-                    # once started, a send is finished and recorded even if we are asked to stop
-                    await asyncio.shield(self.send(row, text, buttons))
-                    results["sent"].append(row.id)
-                except Blocked:
-                    results["blocked"].append(row.id)
-                except Pause as pause:
-                    self.paused_until = max(self.paused_until, time.monotonic() + pause.seconds)
-                    log.warning("推送：Telegram 要求暂停 %.0f 秒，暂停后继续", pause.seconds)
-                    results["release"].append(row.id)
-                except Exception as exc:  # a network error: try again later (the row goes back)
-                    log.warning("推送失败（%s），稍后重试", exc)
-                    results["release"].append(row.id)
-                finally:
-                    self._last_to_chat[row.chat_id] = time.monotonic()
-
-        tasks = [asyncio.ensure_future(deliver(row)) for row in claimed]
-        try:
-            await asyncio.gather(*tasks)
-        except asyncio.CancelledError:
-            self.stopping = True
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.gather(*tasks, return_exceptions=True)
-            raise
-        finally:
-            await self._record(results, web_messages, claimed)
+        self._queue.extend(claimed)
         return len(claimed)
 
-    async def _record(self, results: dict[str, list[int]], web_messages: list[Claimed], claimed: list[Claimed]) -> None:
-        accounted = {i for ids in results.values() for i in ids}
-        results["release"] += [c.id for c in claimed if c.id not in accounted]
-        async with self.store.unit() as uow:
-            session = uow.session
-            for row in web_messages:
-                text, buttons = self._texts[row.campaign_id]
-                await outbox.enqueue(session, "web", row.chat_id, text, buttons)
-            await campaigns.mark(session, results["sent"], "sent")
-            await campaigns.mark(session, results["blocked"], "blocked", "blocked by the user")
-            await campaigns.release(session, results["release"])
-            blocked_citizens = [c.citizen_id for c in claimed if c.id in set(results["blocked"])]
-            if blocked_citizens:
-                from sqlalchemy import update
-
-                await session.execute(
-                    update(Citizen).where(Citizen.id.in_(blocked_citizens)).values(blocked_at=utcnow())
-                )
-
-    async def stop(self) -> None:
-        self.stopping = True
+    async def _flush(self) -> None:
+        self._flushed = time.monotonic()
+        results, self._results = self._results, _Results()
+        if not results:
+            return
+        try:
+            async with self.store.unit() as uow:
+                session = uow.session
+                for row in results.web:
+                    text, buttons = self._texts[row.campaign_id]
+                    await outbox.enqueue(session, "web", row.chat_id, text, buttons)
+                await campaigns.mark(session, results.sent, "sent")
+                await campaigns.mark(session, [row.id for row in results.blocked], "blocked", "blocked by the user")
+                await campaigns.release(session, results.release)
+                await campaigns.mark_blocked(session, [row.citizen_id for row in results.blocked])
+        except BaseException:
+            results.merge(self._results)  # kept for the next try
+            self._results = results
+            raise
 
 
 class BotApiSender:
@@ -263,6 +412,7 @@ async def campaign_context(app: web.Application) -> AsyncIterator[None]:
         app[STORE],
         bot or no_telegram,
         config.telegram_global_rate,
+        budget=app[BUDGET],
         channels=("telegram", "web") if bot else ("web",),
     )
     app[SENDER] = sender

@@ -50,6 +50,9 @@ class Config(BaseSettings):
     telegram_global_rate: float = Field(
         30.0, validation_alias=AliasChoices("XINFANG_TELEGRAM_RATE", "telegram_global_rate")
     )
+    # where the send budget lives when several processes send for one bot: Redis if set, else
+    # PostgreSQL when that is the database (SQLite: in the process)
+    redis_url: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL", "redis_url"))
     telegram_poll_timeout: int = 10  # long-polling wait (s); stopping the bot waits for it too
     # per-user flood control: a burst, then this many messages per second (faster is slowed down)
     flood_rate: float = 1.0
@@ -72,7 +75,9 @@ class Config(BaseSettings):
     # a process silent this long is gone: its unsent replies are taken over (s)
     instance_ttl: float = Field(10.0, validation_alias=AliasChoices("XINFANG_INSTANCE_TTL", "instance_ttl"))
 
-    @field_validator("telegram_bot_token", "telegram_webhook_url", "secret_key", "staff_chat_id", mode="before")
+    @field_validator(
+        "telegram_bot_token", "telegram_webhook_url", "secret_key", "redis_url", "staff_chat_id", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -22,11 +22,13 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from backend.errors import StoreUnavailable
 from backend.repo import citizens, updates
 from backend.repo.updates import Stored
+from backend.sendbudget import SendBudget
 from backend.store import Store, UnitOfWork
 from handlers import Assistant, IncomingAttachment, Reply
 
 from ..config import Config
 from ..flood import Admission, FloodControl
+from ..send_budget import BudgetRateLimiter
 from .convert import PendingFile, from_payload, pending_file, to_incoming, to_payloads
 from .pipeline import SentLog
 
@@ -62,14 +64,19 @@ def file_url_for(base_url: str) -> str:
     return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url.rstrip("/") + "/file/bot"
 
 
-def build_application(config: Config) -> Application:
-    """The bot: HTTP with a connection pool and PTB's rate limiter. No updater: we poll ourselves."""
+def build_application(config: Config, budget: SendBudget | None = None) -> Application:
+    """The bot: HTTP with a connection pool, every send within the bot's shared send budget
+    (bot/send_budget.py; PTB's own limiter without one). No updater: we poll ourselves."""
     return (
         ApplicationBuilder()
         .token(config.telegram_bot_token or "")
         .base_url(config.telegram_api_base_url)
         .base_file_url(file_url_for(config.telegram_api_base_url))
-        .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram_global_rate, max_retries=3))
+        .rate_limiter(
+            BudgetRateLimiter(budget)  # the bot's shared send budget (bot/send_budget.py)
+            if budget is not None
+            else AIORateLimiter(overall_max_rate=config.telegram_global_rate, max_retries=3)
+        )
         .connection_pool_size(32)  # sends in parallel (PTB's default is a single connection)
         .pool_timeout(10.0)
         .updater(None)

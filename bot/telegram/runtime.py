@@ -34,6 +34,7 @@ from handlers import Button, Reply
 
 from ..config import Config
 from ..keys import ASSISTANT, CONFIG, DATABASE, STORE
+from ..send_budget import BUDGET
 from ..workers import repeat_forever, stop
 from .application import TelegramTurns, build_application, chat_key, register_commands
 from .convert import to_messages
@@ -117,7 +118,7 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
     store = app[STORE]
     role = "workers" if not config.serve_citizens else "web"
     instance = new_instance_id(role)
-    application = build_application(config)
+    application = build_application(config, budget=app.get(BUDGET))
     await application.initialize()
     await register_commands(application)
     await application.start()

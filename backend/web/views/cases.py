@@ -19,8 +19,9 @@ from ...repo import cases as case_repo
 from ...repo import citizens as citizen_repo
 from ...repo import departments as department_repo
 from ...repo import staff as staff_repo
-from ...repo.case_list import COUNT_CAP, QUEUES, case_for, list_cases, queue_counts
+from ...repo.case_list import COUNT_CAP, QUEUES, case_for, list_cases
 from ...repo.events import EVENT_LABELS
+from .. import badges
 from ..common import HIDDEN, KINDS, case_filter, content_disposition
 from ..context import STAFF
 from ..render import render
@@ -52,7 +53,7 @@ async def cases_page(request: web.Request) -> web.Response:
     today = context.today()
     async with context.store.unit() as uow:
         rows, total = await list_cases(uow.session, viewer, f, today)
-        counts = await queue_counts(uow.session, viewer, today)
+        counts = await badges.queue_counts(request, viewer, uow.session, today)
         departments = await department_repo.all_active(uow.session)
         staff = await staff_repo.choices(uow.session) if viewer.sees_all_cases else []
     rows = [(c, viewer.redact(c, c.summary)) for c in rows]

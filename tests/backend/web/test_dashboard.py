@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.auxil.cases import a_case, a_citizen
 from tests.auxil.staff import a_staff, api_token, log_in
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 async def test_queues_search_and_actions_through_the_api(client, store) -> None:  # type: ignore[no-untyped-def]
     await a_staff(store, "disp", "dispatcher")
     citizen = await a_citizen(store)
@@ -85,6 +87,7 @@ async def test_ledger_exports_apply_the_filters(client, store) -> None:  # type:
     assert sheet.max_row == 3 and sheet["A1"].value == "受理编号"
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 async def test_stats_and_monthly_report_render(client, store) -> None:  # type: ignore[no-untyped-def]
     await a_staff(store, "disp", "dispatcher")
     for _ in range(4):
