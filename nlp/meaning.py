@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 from knowledge.vocabulary import Group
 
@@ -69,7 +70,7 @@ def negated(text: str, start: int) -> bool:
 def _negated_in_gap(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
     return any(
         _NEGATION.search(text[end:start]) and text[start] not in _SELF_NEGATING
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False)
+        for (_, end), (start, _) in pairwise(spans)
     )
 
 
