@@ -154,6 +154,9 @@ def test_when_unsure_it_stays_a_petition(engine) -> None:  # type: ignore[no-unt
         ("我被当成小偷关了二十天，后来抓到了真贼才把我放了", "state_compensation"),
         # the citizen's own contracted land given to an official's relative is a land dispute first
         ("组长把我家的二亩责任田调给了他连襟，我一直在种的", "rural_land_arbitration"),
+        ("镇政府贴了告示说我家猪圈是违章建筑，十天内自己拆", "admin_remedy"),
+        ("俺在砖厂干了一冬，过年回家老板说钱年后给，到现在电话都不接", "labor_arbitration"),
+        ("我被公安刑拘了三十七天，最后检察院不批捕放了，工作也丢了", "state_compensation"),
     ],
 )
 def test_classes_of_actors_and_acts_in_everyday_words(engine, text: str, channel: str) -> None:  # type: ignore[no-untyped-def]
