@@ -92,7 +92,7 @@ class Engine:
         return self.router.route(text, title)
 
     def steer(self, text: str) -> Verdict:
-        return self.steerer.steer(text)
+        return self.steerer.steer(normalize(text))  # one key for the steerer's recent verdicts
 
     def remedies(
         self, text: str, doors: Iterable[str], today: date, given: Mapping[str, date] | None = None
