@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from knowledge import Knowledge
 
@@ -25,6 +26,8 @@ from .route import KeywordRouter, RoutingDecision
 from .segment import Segmenter
 from .steer import Steerer, Verdict
 from .urgent import HarmReader, Urgency
+
+T = TypeVar("T")
 
 __all__ = [
     "Accusation",
@@ -43,6 +46,17 @@ __all__ = [
     "ticket_in",
     "truncate",
 ]
+
+
+def _once(compute: Callable[[], T]) -> Callable[[], T]:
+    done: list[T] = []
+
+    def value() -> T:
+        if not done:
+            done.append(compute())
+        return done[0]
+
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +92,7 @@ class Engine:
         return self.router.route(text, title)
 
     def steer(self, text: str) -> Verdict:
-        return self.steerer.steer(text)
+        return self.steerer.steer(normalize(text))  # one key for the steerer's recent verdicts
 
     def remedies(
         self, text: str, doors: Iterable[str], today: date, given: Mapping[str, date] | None = None
@@ -110,16 +124,16 @@ class Engine:
             return asked[0]
 
         guess = self._intent(text, verdict, ask)
-        if guess.intent is Intent.ASK and not asked:
-            ask()  # a question is answered from this retrieval
+        # a question is answered from this retrieval (computed when first read, if not already)
+        answer = ask if asked or guess.intent is Intent.ASK else None
         return Reading(
             text=text,
             intent=guess,
             verdict=verdict,
             urgency=self.urgency(text),
-            routing=self.route(text),
-            retrieval=asked[0] if asked else None,
             date=mentioned_date(text, today) if today is not None else None,
+            _route=_once(lambda: self.route(text)),
+            _answer=answer,
         )
 
     def intent(self, text: str) -> IntentGuess:
@@ -135,8 +149,9 @@ class Engine:
             # is plainly a question about the regulation
             verdict = verdict or self.steer(text)
             if verdict.steered_away:
-                qa = ask()
-                if not (guess.intent is Intent.ASK and qa.confident and qa.confidence >= 0.6 and "我" not in text):
+                # retrieval only when it can decide: a first-person account is a grievance anyway
+                plainly_asked = guess.intent is Intent.ASK and "我" not in text
+                if not (plainly_asked and (qa := ask()).confident and qa.confidence >= 0.6):
                     return IntentGuess(Intent.COMPLAIN, tuple(h.matched for h in verdict.cues))
             if guess.intent is Intent.OTHER and verdict.unsure:
                 # 「想讨个说法」: a grievance whose door is not yet clear — the dialogue asks

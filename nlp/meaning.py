@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 from knowledge.vocabulary import Group
 
@@ -64,6 +65,18 @@ def negated(text: str, start: int) -> bool:
     if _QUESTION_BEFORE.search(window):
         return False
     return bool(_NEGATION.search(window))
+
+
+def _negated_in_gap(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
+    return any(
+        _NEGATION.search(text[end:start]) and text[start] not in _SELF_NEGATING
+        for (_, end), (start, _) in pairwise(spans)
+    )
+
+
+def a_not_a(text: str, start: int) -> bool:
+    """Is the 不/没 at `start` the middle of an A-not-A question (「能不能」「有没有」「给没给」)?"""
+    return 0 < start < len(text) - 1 and text[start - 1] == text[start + 1]
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -131,6 +144,12 @@ class MeaningReader:
                     continue
                 # a term that carries its own negation (「不给」「没发」) is a fact, not a negated one
                 if group.negatable and cand.matched[0] not in _SELF_NEGATING and negated(text, cand.start):
+                    continue
+                # 「我没被罚」 read by 「我…被罚」: a negation inside the gap cancels the term too
+                if group.negatable and _negated_in_gap(text, cand.spans):
+                    continue
+                # 「能不能公开」「给没给钱」: the same word either side of 不/没 asks, it states nothing
+                if group.negatable and cand.matched[0] in _SELF_NEGATING and a_not_a(text, cand.start):
                     continue
                 if in_quotes and not group.reported:
                     continue

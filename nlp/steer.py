@@ -18,6 +18,7 @@ first (`precedence` in the data).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from knowledge.steering import PETITION, Rule, SteeringRules
 
@@ -27,6 +28,7 @@ from .normalize import normalize
 PETITION_PRIOR = 1.5  # an ordinary grievance needs no evidence to stay a petition
 CONTEXT_WEIGHT = 0.5  # each distinct word of public affairs / service / 「请政府帮忙」 adds this …
 CONTEXT_CAP = 4  # … up to this many words
+LONG_CONTEXT_CAP = 5  # … or this many in a long letter, whose public-affairs words are many
 _CONTEXT = ("what.public", "what.service", "want.mediate")
 WINDOW = 2  # sentences: who did what to whom is told in one or two neighbouring sentences
 LONG = 200  # characters: past this, a door must be what the message is about (see _weight_of_place)
@@ -108,6 +110,12 @@ class Steerer:
         self.rules = rules
         self.reader = MeaningReader(rules.groups)
         self._order = {door: i for i, door in enumerate(rules.precedence)}
+        # the same message is often steered twice in one request (its reading, then its
+        # deadlines); a verdict is immutable, so the recent ones are kept
+        self._recent = lru_cache(maxsize=256)(self._steer)
+
+    def steer(self, text: str) -> Verdict:
+        return self._recent(text)
 
     def _cue(self, rule: Rule, meaning: Meaning) -> CueHit:
         keys = [k for entry in rule.when for k in entry if k in meaning.keys]
@@ -128,7 +136,7 @@ class Steerer:
             by_reason[cue.label] = cue
         return tuple(by_reason.values())
 
-    def steer(self, text: str) -> Verdict:
+    def _steer(self, text: str) -> Verdict:
         text = normalize(text)
         meaning = self.reader.read(text)
         keys = meaning.keys
@@ -148,7 +156,7 @@ class Steerer:
             strengths = [strength[r] for r in rules]
             # a second, independent reason for the same door counts a little
             scores[door] = strengths[0] + 0.25 * min(2, len(strengths) - 1)
-        context = min(CONTEXT_CAP, meaning.count(*_CONTEXT))
+        context = min(LONG_CONTEXT_CAP if meaning.length > LONG else CONTEXT_CAP, meaning.count(*_CONTEXT))
         scores[PETITION] = PETITION_PRIOR + CONTEXT_WEIGHT * context
         firm_bar = max(self.rules.firm, scores[PETITION] + 0.01)
         others = [d for d in self.rules.precedence if scores[d] > 0]

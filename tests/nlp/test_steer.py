@@ -124,3 +124,75 @@ def test_a_long_letter_is_about_its_title_not_a_word_in_passing(engine) -> None:
 def test_when_unsure_it_stays_a_petition(engine) -> None:  # type: ignore[no-untyped-def]
     for text in ("我有个问题想反映一下", "法院旁边的路灯坏了", "😀", ""):
         assert engine.steer(text).channel == "petition"
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        # a body's act on the citizen, told without 「不服」: the account itself contests it
+        ("我的出租车营运证被运管收了，说我拒载，乘客自己下的车", "admin_remedy"),
+        ("卫健委吊了我诊所的执照，说我超范围行医", "admin_remedy"),
+        ("民政局把我家低保停了，说我儿子有车，那车是他单位的", "admin_remedy"),
+        ("区住建局不给我们那栋楼办产权登记，说我们规划不符", "admin_remedy"),
+        # bosses, places of work and body parts hurt at work
+        ("厂里机器把我两个手指头轧掉了，老板只给了五千块就不管了", "labor_arbitration"),
+        ("在超市当了三年收银员，一直没签合同，现在说关店让我们走人", "labor_arbitration"),
+        # family, kin and neighbours
+        ("我妈走了以后，她存折里的钱被我大姐全取走了，我们几个都没份", "civil_litigation"),
+        ("邻居家的树根把我家院墙顶裂了，跟他说了好几回他就是不砍", "civil_litigation"),
+        ("在美容院做了个双眼皮，一边大一边小，店里说恢复期就这样", "civil_litigation"),
+        # crimes in everyday words
+        ("家里的三头牛半夜被人牵走了", "criminal_report"),
+        ("我老婆被她前夫堵在楼道里扇耳光，脸都肿了", "criminal_report"),
+        ("男朋友在网上认识的，说带我炒黄金，我投了二十万现在平台打不开了", "criminal_report"),
+        # officials' favours, told without the words 贪污/受贿
+        ("镇里管危房改造的干部，谁给他送两条烟就先批谁", "discipline_report"),
+        ("村会计把土地补偿款先存到他自己名下，利息都进了他口袋", "discipline_report"),
+        ("社区书记的儿媳妇家有两套房还评上了廉租房", "discipline_report"),
+        # courts and wrongful custody
+        ("法院把我的工资卡冻了，可我根本不知道有这个案子", "court_procedure"),
+        ("我被当成小偷关了二十天，后来抓到了真贼才把我放了", "state_compensation"),
+        # the citizen's own contracted land given to an official's relative is a land dispute first
+        ("组长把我家的二亩责任田调给了他连襟，我一直在种的", "rural_land_arbitration"),
+        ("镇政府贴了告示说我家猪圈是违章建筑，十天内自己拆", "admin_remedy"),
+        ("俺在砖厂干了一冬，过年回家老板说钱年后给，到现在电话都不接", "labor_arbitration"),
+        ("我被公安刑拘了三十七天，最后检察院不批捕放了，工作也丢了", "state_compensation"),
+    ],
+)
+def test_classes_of_actors_and_acts_in_everyday_words(engine, text: str, channel: str) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer(text).channel == channel
+
+
+def test_an_a_not_a_question_states_no_refusal(engine) -> None:  # type: ignore[no-untyped-def]
+    verdict = engine.steer("公租房排队的名单能不能公开一下，让大家心里有数")
+    assert verdict.channel == "petition"
+    assert "what.refusal" not in verdict.meaning.keys
+
+
+def test_a_negation_inside_a_gapped_phrase_cancels_it(engine) -> None:  # type: ignore[no-untyped-def]
+    verdict = engine.steer("我没被罚款也没被扣车，就是觉得那个路口的摄像头位置不对")
+    assert "what.decision" not in verdict.meaning.keys
+    assert verdict.channel == "petition"
+
+
+def test_an_accepted_fine_is_no_contest(engine) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer("上个月被罚了两百，罚款我认了，就是建议把限速牌立得显眼些").channel == "petition"
+
+
+def test_words_that_only_look_like_a_beating(engine) -> None:  # type: ignore[no-untyped-def]
+    assert "what.violence" not in engine.steer("去办事，窗口的人一句话就把我打发走了").meaning.keys
+
+
+def test_a_verdict_is_kept_for_the_same_message(engine) -> None:  # type: ignore[no-untyped-def]
+    text = "老板拖欠了我两个月工资"
+    assert engine.steer(text) is engine.steer(text)
+
+
+def test_a_reading_computes_its_answer_and_department_once_when_asked(engine) -> None:  # type: ignore[no-untyped-def]
+    grievance = engine.read("老板拖欠了我两个月工资，一分钱没给")
+    assert grievance.retrieval is None  # a grievance is not answered from the 条例
+    assert grievance.routing is grievance.routing and grievance.routing.category
+    question = engine.read("信访事项的办理期限是多少天？")
+    first = question.retrieval
+    assert first is not None and first is question.retrieval
+    assert [c.article for c in first.citations()] == [c.article for c in engine.ask(question.text).citations()]
