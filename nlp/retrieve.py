@@ -33,6 +33,7 @@ answered from the regulation.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import re
@@ -42,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from knowledge import REGULATION, Article, Citation, FaqEntry, Knowledge, KnowledgeError
-from knowledge.qa_model import QA_MODEL_FILE
+from knowledge.qa_model import QA_MODEL_FILE, QaModel
 
 from .colloquial import Homophones, digits
 from .intent import IntentGuess, asked_part, plain, read_need, review_stage
@@ -93,6 +94,7 @@ RANK_FEATURES = (
     "coverage",
     "faq",
     "passage",
+    "lexical",
 )
 CONFIDENCE_FEATURES = (
     *RANK_FEATURES,
@@ -106,6 +108,12 @@ CONFIDENCE_FEATURES = (
 # better than the best answer from the regulation and the FAQ
 LAW_COVERAGE, LAW_MARGIN = 0.6, 0.25
 LAW_SCORE_MIDPOINT = 12.0  # the laws are long: a strong match needs a higher raw score
+# the learned word model (knowledge/data/qa_lexical.toml): its probability enters as a log, floored;
+# its most likely articles join the candidates when retrieval did not bring them
+LEXICAL_FLOOR = 1e-4
+LEXICAL_CANDIDATES = 2
+LEXICAL_CANDIDATE_MIN = 0.05
+_LEXICAL_RUN = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +218,17 @@ def _passages(article: Article) -> list[str]:
             passages.append(paragraph)
             lead = paragraph if paragraph.endswith(("：", ":")) else ""
     return passages if len(passages) > 1 else [article.text]
+
+
+def lexical_grams(text: str) -> list[str]:
+    """The learned word model's features: every character, pair and triple of each run of Chinese
+    (or of Latin letters and digits), the run's edges marked by a space (« 信», «访 »)."""
+    grams: list[str] = []
+    for run in _LEXICAL_RUN.findall(text.lower()):
+        padded = f" {run} "
+        for size in (1, 2, 3):
+            grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
+    return [g for g in grams if g.strip()]
 
 
 def _blend(story: dict[str, float], asked: dict[str, float], weight: float) -> dict[str, float]:
@@ -345,6 +364,7 @@ class Retriever:
             raise KnowledgeError(f"knowledge/data/{QA_MODEL_FILE}", None, f"未知的特征：{'、'.join(sorted(unknown))}")
         self._rank_weights = model.rank
         self._confidence_weights = model.confidence
+        self._lexical = model.lexical
         self._need_doc = {entry.need: i for i, entry in enumerate(knowledge.faq) if entry.need}
         # the other laws, in an index of their own: their length must not dilute the regulation's
         self._law_articles: list[Article] = []
@@ -449,6 +469,30 @@ class Retriever:
                 self._info_cache.clear()
         return info
 
+    def with_model(self, model: QaModel) -> Retriever:
+        """The same indexes under other learned weights (bench.train_qa fits and compares them)."""
+        other = copy.copy(self)
+        other._rank_weights, other._confidence_weights, other._lexical = model.rank, model.confidence, model.lexical
+        return other
+
+    def lexical(self, text: str) -> dict[int, float]:
+        """The learned word model's probability of each article of the regulation for a plain
+        question ({} without a model, or for a question with no known n-gram)."""
+        model = self._lexical
+        counts = Counter(g for g in lexical_grams(text) if g in model.idf)
+        if not model or not counts:
+            return {}
+        vector = {g: (1.0 + math.log(tf)) * model.idf[g] for g, tf in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values()))
+        z = dict(model.bias)
+        for gram, value in vector.items():
+            for article, weight in model.weights.get(gram, ()):
+                z[article] += weight * value / norm
+        top = max(z.values())
+        exp = {a: math.exp(v - top) for a, v in z.items()}
+        total = sum(exp.values())
+        return {a: e / total for a, e in exp.items()}
+
     def plain(self, question: str) -> str:
         """The question in plain words: dialect, known typos and misheard domain terms fixed."""
         return _DAYS.sub(r"\1日", digits(self._homophones.correct(plain(normalize(question)))))
@@ -471,7 +515,9 @@ class Retriever:
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         ranked: list[_Candidate] = []
         if scores[order[0]] > 0:
-            ranked = sorted(self._candidates(words, scores, phrasing, order), key=lambda c: c.rank, reverse=True)
+            lexical = self.lexical(text)
+            candidates = self._candidates(words, scores, phrasing, order, lexical)
+            ranked = sorted(candidates, key=lambda c: c.rank, reverse=True)
         return _Reading(text, words, query, grams, read_need(text), scores, ranked)
 
     def search(self, question: str, limit: int = 5) -> Retrieval:
@@ -547,32 +593,48 @@ class Retriever:
         return scores, phrasing
 
     def _candidates(
-        self, words: list[str], scores: list[float], phrasing: list[float], order: list[int]
+        self,
+        words: list[str],
+        scores: list[float],
+        phrasing: list[float],
+        order: list[int],
+        lexical: dict[int, float],
     ) -> list[_Candidate]:
-        """The articles behind the best documents, each with what speaks for it (RANK_FEATURES)
-        and its rank under the learned weights."""
+        """The articles behind the best documents, and the learned word model's likeliest articles,
+        each with what speaks for it (RANK_FEATURES) and its rank under the learned weights."""
         best = scores[order[0]]
         groups: dict[Citation, list[int]] = {}
         for position, doc in enumerate(order[:RANK_DEPTH]):
             if scores[doc] <= 0:
                 break
             groups.setdefault(self._doc_article[doc], []).append(position)
+        docs_of = {article: [order[p] for p in positions] for article, positions in groups.items()}
+        first = {article: positions[0] for article, positions in groups.items()}
+        likely = sorted(lexical, key=lexical.__getitem__, reverse=True)[:LEXICAL_CANDIDATES]
+        for number in likely:
+            article = Citation(REGULATION, number)
+            if article in groups or lexical[number] < LEXICAL_CANDIDATE_MIN or article not in self._docs_of:
+                continue
+            # beyond the best documents: its own best document stands for it, with no votes
+            lead = max(self._docs_of[article], key=scores.__getitem__)
+            docs_of[article] = [lead]
+            first[article] = sum(1 for s in scores if s > scores[lead])
         candidates = []
-        for article, positions in groups.items():
-            docs = [order[p] for p in positions]
+        for article, docs in docs_of.items():
             lead = docs[0]
             total = sum(scores[d] for d in docs)
             passages = [scores[d] for d in docs if d >= self._n_faq]
             features = {
                 "score": scores[lead] / best,
-                "log_score": math.log1p(scores[lead]),
+                "log_score": math.log1p(max(scores[lead], 0.0)),
                 "votes": (total - scores[lead]) / best,
-                "first": 1.0 if positions[0] == 0 else 0.0,
-                "reciprocal_rank": 1.0 / (1 + positions[0]),
+                "first": 1.0 if first[article] == 0 else 0.0,
+                "reciprocal_rank": 1.0 / (1 + first[article]),
                 "phrasing": max(phrasing[d] for d in docs),
                 "coverage": self._coverage(words, self._main, lead),
                 "faq": 1.0 if lead < self._n_faq else 0.0,
                 "passage": max(passages, default=0.0) / best,
+                "lexical": math.log(max(lexical.get(article.article, 0.0), LEXICAL_FLOOR)) if lexical else 0.0,
             }
             rank = sum(self._rank_weights.get(name, 0.0) * value for name, value in features.items())
             candidates.append(_Candidate(article, lead, rank, features))
