@@ -233,8 +233,12 @@ class _Needs:
 
 
 def _a_not_a(text: str, start: int) -> bool:
-    """True when the 不 at `start` sits in an A不A question («受不受理», «管不管»)."""
-    return text[start : start + 1] == "不" and 0 < start < len(text) - 1 and text[start - 1] == text[start + 1]
+    """True when the 不 at `start` sits in an A不A question («受不受理», «管不管», «受理不受理»)."""
+    if text[start : start + 1] != "不":
+        return False
+    return any(
+        0 < size <= start and text[start - size : start] == text[start + 1 : start + 1 + size] for size in (1, 2)
+    )
 
 
 @cache

@@ -13,8 +13,12 @@ The documents are ranked by that score, then the articles behind the best dozen 
 small learned model (knowledge/data/qa_model.toml, fitted by `python -m bench.train_qa`): a linear
 weighing of what speaks for each article — its best score, how many of its documents rank high,
 how well a phrasing matches as a whole, how much of the question it covers, whether a curated
-entry or only the law's own paragraph holds it. It learns how much each kind of evidence counts,
-never any question's words.
+entry or only the law's own paragraph holds it — and what a learned word model says: the
+probability of each article from the question's characters and character pairs and triples
+(knowledge/data/qa_lexical.toml), fitted on the FAQ, the articles and questions in many writers'
+words, and measured on writers it never saw. Its likeliest articles join the candidates when
+retrieval did not bring them, so a question worded unlike anything in the FAQ can still reach its
+article.
 
 The other shipped laws (劳动争议调解仲裁法, 行政复议法 …) are a second index. Their article
 answers only when it covers what the question is about clearly better than anything in the
@@ -25,14 +29,17 @@ that states the period of the thing asked about («诉讼时效是几年» → �
 
 Confidence is the probability, from a second learned model, that the question is one the
 regulation answers: the best article's features plus how much of the question lies in words the
-knowledge base never uses (面馆、停车场), whether it is in petition words, and the margin over the
-runner-up. Below the threshold the caller says it is not sure rather than guessing: «养老金什么时候发»
-matches «什么时候» and nothing else. A question about a word itself (翻译、拼音、繁体) is never
+knowledge base never uses (面馆、快递), whether it is in petition words, the margin over the
+runner-up, and how much of what it asks beyond naming the domain (信访局, 上访) the answer covers.
+Below the threshold the caller says it is not sure rather than guessing: «养老金什么时候发»
+matches «什么时候» and nothing else. A question about a word itself (翻译、拼音、繁体), a request to
+write or compute something, or a matter merely near the office (its exams, its car park) is never
 answered from the regulation.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import re
@@ -42,7 +49,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from knowledge import REGULATION, Article, Citation, FaqEntry, Knowledge, KnowledgeError
-from knowledge.qa_model import QA_MODEL_FILE
+from knowledge.qa_model import QA_MODEL_FILE, QaModel
 
 from .colloquial import Homophones, digits
 from .intent import IntentGuess, asked_part, plain, read_need, review_stage
@@ -79,7 +86,9 @@ STAGE_ARTICLES = {"review": 35, "recheck": 36}  # 复查, 复核
 OTHER_STAGE_WEIGHT = 0.6  # an answer about the other step of the two
 SCORE_SPREAD = 2.0
 STRENGTH_SHARE = 0.35  # confidence = this share of the squashed score + the rest of the topic coverage
-CONFIDENCE_THRESHOLD = 0.40
+CONFIDENCE_THRESHOLD = (
+    0.50  # measured leave-one-writer-out: off-topic questions fall below it, right answers stay above
+)
 NEED_CONFIDENCE = 0.8
 ABOUT_WORDS_CONFIDENCE = 0.1
 RANK_DEPTH = 12  # the best documents whose articles the learned ranker orders
@@ -93,6 +102,7 @@ RANK_FEATURES = (
     "coverage",
     "faq",
     "passage",
+    "lexical",
 )
 CONFIDENCE_FEATURES = (
     *RANK_FEATURES,
@@ -101,11 +111,18 @@ CONFIDENCE_FEATURES = (
     "foreign",
     "length",
     "uncovered",
+    "residual",
 )  # a need the intent reader recognised, answered by the entry made for it
 # another law answers only when its article covers the question's topic this much, and this much
 # better than the best answer from the regulation and the FAQ
 LAW_COVERAGE, LAW_MARGIN = 0.6, 0.25
 LAW_SCORE_MIDPOINT = 12.0  # the laws are long: a strong match needs a higher raw score
+# the learned word model (knowledge/data/qa_lexical.toml): its probability enters as a log, floored;
+# its most likely articles join the candidates when retrieval did not bring them
+LEXICAL_FLOOR = 1e-4
+LEXICAL_CANDIDATES = 2
+LEXICAL_CANDIDATE_MIN = 0.05
+_LEXICAL_RUN = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +227,17 @@ def _passages(article: Article) -> list[str]:
             passages.append(paragraph)
             lead = paragraph if paragraph.endswith(("：", ":")) else ""
     return passages if len(passages) > 1 else [article.text]
+
+
+def lexical_grams(text: str) -> list[str]:
+    """The learned word model's features: every character, pair and triple of each run of Chinese
+    (or of Latin letters and digits), the run's edges marked by a space (« 信», «访 »)."""
+    grams: list[str] = []
+    for run in _LEXICAL_RUN.findall(text.lower()):
+        padded = f" {run} "
+        for size in (1, 2, 3):
+            grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
+    return [g for g in grams if g.strip()]
 
 
 def _blend(story: dict[str, float], asked: dict[str, float], weight: float) -> dict[str, float]:
@@ -324,12 +352,15 @@ class Retriever:
         self._known = set(self._synonym_words)
         for counter in word_docs:
             self._known.update(counter)
-        for slot_words in slots.values():
-            self._known.update(slot_words)
+        for name, slot_words in slots.items():
+            # not the words that take a question out of scope, nor the other parties' decisions
+            # (公司、快递、银行): the intent reader's, not topics the knowledge base answers
+            if name not in ("about_words", "elsewhere", "other_decision"):
+                self._known.update(slot_words)
         self._known_grams = set()
         for counter in gram_docs:
             self._known_grams.update(counter)
-        self._about_words = _alternation(slots.get("about_words", ()))
+        self._about_words = _alternation(slots.get("about_words", ()) + slots.get("elsewhere", ()))
         self._info_cache: dict[str, float] = {}
         self._doc_periods = {
             i
@@ -345,6 +376,7 @@ class Retriever:
             raise KnowledgeError(f"knowledge/data/{QA_MODEL_FILE}", None, f"未知的特征：{'、'.join(sorted(unknown))}")
         self._rank_weights = model.rank
         self._confidence_weights = model.confidence
+        self._lexical = model.lexical
         self._need_doc = {entry.need: i for i, entry in enumerate(knowledge.faq) if entry.need}
         # the other laws, in an index of their own: their length must not dilute the regulation's
         self._law_articles: list[Article] = []
@@ -371,7 +403,7 @@ class Retriever:
         # its needs — not every word of the FAQ, or 「出了」 becomes 「除了」 and 「着不」 「这部」
         terms = set(knowledge.lexicon.all_words)
         for name, slot_words in slots.items():
-            if name not in ("frame", "about_words"):
+            if name not in ("frame", "about_words", "elsewhere"):
                 terms.update(slot_words)
         self._homophones = Homophones(terms, segmenter, knowledge.lexicon.terms)
         # every phrasing on its own, as a unit vector: a question that matches a phrasing as a
@@ -449,6 +481,30 @@ class Retriever:
                 self._info_cache.clear()
         return info
 
+    def with_model(self, model: QaModel) -> Retriever:
+        """The same indexes under other learned weights (bench.train_qa fits and compares them)."""
+        other = copy.copy(self)
+        other._rank_weights, other._confidence_weights, other._lexical = model.rank, model.confidence, model.lexical
+        return other
+
+    def lexical(self, text: str) -> dict[int, float]:
+        """The learned word model's probability of each article of the regulation for a plain
+        question ({} without a model, or for a question with no known n-gram)."""
+        model = self._lexical
+        counts = Counter(g for g in lexical_grams(text) if g in model.idf)
+        if not model or not counts:
+            return {}
+        vector = {g: (1.0 + math.log(tf)) * model.idf[g] for g, tf in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values()))
+        z = dict(model.bias)
+        for gram, value in vector.items():
+            for article, weight in model.weights.get(gram, ()):
+                z[article] += weight * value / norm
+        top = max(z.values())
+        exp = {a: math.exp(v - top) for a, v in z.items()}
+        total = sum(exp.values())
+        return {a: e / total for a, e in exp.items()}
+
     def plain(self, question: str) -> str:
         """The question in plain words: dialect, known typos and misheard domain terms fixed."""
         return _DAYS.sub(r"\1日", digits(self._homophones.correct(plain(normalize(question)))))
@@ -471,7 +527,9 @@ class Retriever:
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         ranked: list[_Candidate] = []
         if scores[order[0]] > 0:
-            ranked = sorted(self._candidates(words, scores, phrasing, order), key=lambda c: c.rank, reverse=True)
+            lexical = self.lexical(text)
+            candidates = self._candidates(words, scores, phrasing, order, lexical)
+            ranked = sorted(candidates, key=lambda c: c.rank, reverse=True)
         return _Reading(text, words, query, grams, read_need(text), scores, ranked)
 
     def search(self, question: str, limit: int = 5) -> Retrieval:
@@ -511,7 +569,8 @@ class Retriever:
                 del answers[limit:]
                 confidence = self._confidence(score, law_coverage, LAW_SCORE_MIDPOINT)
         if self._about_words.search(text):
-            # 「信访用英语怎么说」: a question about the word, not about petitions
+            # 「信访用英语怎么说」: a question about the word, not about petitions; 「帮我写一首诗」,
+            # 「考信访局的公务员难不难」: something near petitions, not about them
             confidence = min(confidence, ABOUT_WORDS_CONFIDENCE)
         return Retrieval(question, tuple(answers), round(min(1.0, confidence), 3), tuple(words), need)
 
@@ -547,32 +606,48 @@ class Retriever:
         return scores, phrasing
 
     def _candidates(
-        self, words: list[str], scores: list[float], phrasing: list[float], order: list[int]
+        self,
+        words: list[str],
+        scores: list[float],
+        phrasing: list[float],
+        order: list[int],
+        lexical: dict[int, float],
     ) -> list[_Candidate]:
-        """The articles behind the best documents, each with what speaks for it (RANK_FEATURES)
-        and its rank under the learned weights."""
+        """The articles behind the best documents, and the learned word model's likeliest articles,
+        each with what speaks for it (RANK_FEATURES) and its rank under the learned weights."""
         best = scores[order[0]]
         groups: dict[Citation, list[int]] = {}
         for position, doc in enumerate(order[:RANK_DEPTH]):
             if scores[doc] <= 0:
                 break
             groups.setdefault(self._doc_article[doc], []).append(position)
+        docs_of = {article: [order[p] for p in positions] for article, positions in groups.items()}
+        first = {article: positions[0] for article, positions in groups.items()}
+        likely = sorted(lexical, key=lexical.__getitem__, reverse=True)[:LEXICAL_CANDIDATES]
+        for number in likely:
+            article = Citation(REGULATION, number)
+            if article in groups or lexical[number] < LEXICAL_CANDIDATE_MIN or article not in self._docs_of:
+                continue
+            # beyond the best documents: its own best document stands for it, with no votes
+            lead = max(self._docs_of[article], key=scores.__getitem__)
+            docs_of[article] = [lead]
+            first[article] = sum(1 for s in scores if s > scores[lead])
         candidates = []
-        for article, positions in groups.items():
-            docs = [order[p] for p in positions]
+        for article, docs in docs_of.items():
             lead = docs[0]
             total = sum(scores[d] for d in docs)
             passages = [scores[d] for d in docs if d >= self._n_faq]
             features = {
                 "score": scores[lead] / best,
-                "log_score": math.log1p(scores[lead]),
+                "log_score": math.log1p(max(scores[lead], 0.0)),
                 "votes": (total - scores[lead]) / best,
-                "first": 1.0 if positions[0] == 0 else 0.0,
-                "reciprocal_rank": 1.0 / (1 + positions[0]),
+                "first": 1.0 if first[article] == 0 else 0.0,
+                "reciprocal_rank": 1.0 / (1 + first[article]),
                 "phrasing": max(phrasing[d] for d in docs),
                 "coverage": self._coverage(words, self._main, lead),
                 "faq": 1.0 if lead < self._n_faq else 0.0,
                 "passage": max(passages, default=0.0) / best,
+                "lexical": math.log(max(lexical.get(article.article, 0.0), LEXICAL_FLOOR)) if lexical else 0.0,
             }
             rank = sum(self._rank_weights.get(name, 0.0) * value for name, value in features.items())
             candidates.append(_Candidate(article, lead, rank, features))
@@ -594,6 +669,10 @@ class Retriever:
         features["foreign"] = self._foreign(words)
         features["length"] = math.log1p(len(words))
         features["uncovered"] = self._uncovered(words, top.doc)
+        # what the question asks beyond naming the domain (「信访局」「上访」): 「考信访局的公务员」
+        # is about an exam, and an answer must speak to that, not to the office
+        residual = [w for w in words if not self._domain.fullmatch(w)]
+        features["residual"] = self._coverage(residual, self._main, top.doc) if residual else 1.0
         return features
 
     def _uncovered(self, words: Iterable[str], doc: int) -> float:

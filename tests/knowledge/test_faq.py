@@ -162,3 +162,19 @@ def test_the_learned_weights_are_numbers_with_their_line() -> None:
         load_qa_model('[rank]\nscore = 1.0\nvotes = "many"\n[confidence]\nbias = 0.0\n')
     with pytest.raises(KnowledgeError, match=r"\[confidence\]"):
         load_qa_model("[rank]\nscore = 1.0\n")
+
+
+def test_the_word_model_is_read_with_its_lines() -> None:
+    from knowledge import KnowledgeError
+    from knowledge.qa_model import load_lexical
+
+    shipped = load_lexical()
+    assert shipped.bias.keys() <= set(range(1, 51)) and shipped.weights.keys() <= shipped.idf.keys()
+    good = '[bias]\n"1" = 0.5\n"2" = -0.5\n[grams]\n"信访" = { idf = 2.0, "1" = 0.7 }\n'
+    assert load_lexical(good).weights == {"信访": ((1, 0.7),)}
+    with pytest.raises(KnowledgeError, match=r"qa_lexical.toml:5.*条文 3"):
+        load_lexical(good.replace('"1" = 0.7', '"3" = 0.7'))
+    with pytest.raises(KnowledgeError, match=r"qa_lexical.toml:5"):
+        load_lexical(good.replace("idf = 2.0, ", ""))
+    with pytest.raises(KnowledgeError, match=r"\[grams\]"):
+        load_lexical('[bias]\n"1" = 0.5\n')

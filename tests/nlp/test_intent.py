@@ -74,7 +74,9 @@ def test_not_accepted(engine, text: str, which: str | None) -> None:  # type: ig
     assert guess.need == ("not_registered" if which else "not_accepted")
 
 
-@pytest.mark.parametrize("text", ["派出所不给立案怎么办", "部门多少天内要告诉我受不受理"])
+@pytest.mark.parametrize(
+    "text", ["派出所不给立案怎么办", "部门多少天内要告诉我受不受理", "到底受理不受理，会写信告诉我吗"]
+)
 def test_refusals_that_are_not_ours_and_questions_that_are_not_refusals(engine, text: str) -> None:  # type: ignore[no-untyped-def]
     assert engine.intent(text).intent is not Intent.NOT_ACCEPTED
 

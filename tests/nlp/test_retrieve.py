@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from knowledge import REGULATION, Citation
 from nlp.evaluate import evaluate_qa, read_jsonl
 from tests.auxil.paths import LOCAL_DATA, dev_file
 
@@ -185,3 +186,45 @@ def test_a_model_naming_an_unknown_feature_fails_at_start_up(engine) -> None:  #
     broken = dataclasses.replace(engine.knowledge, qa_model=QaModel({"shoe_size": 1.0}, {"bias": 0.0}))
     with pytest.raises(KnowledgeError, match="shoe_size"):
         Retriever(broken, engine.segmenter)
+
+
+@pytest.mark.parametrize(
+    "question", ["给信访办的同志写一首打油诗", "信访局招的公务员好考吗", "信访大厅旁边有什么好吃的饭店"]
+)
+def test_a_request_or_a_matter_near_the_office_is_not_answered_from_the_regulation(engine, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Naming 信访 does not make a question about the regulation (colloquial.toml [slots] elsewhere)."""
+    assert not engine.ask(question).confident
+
+
+def test_lexical_grams_mark_the_edges_of_each_run() -> None:
+    from nlp.retrieve import lexical_grams
+
+    grams = lexical_grams("复查，XF局")
+    assert {"复", " 复", "复查", "查 ", " 复查", "复查 "} <= set(grams)
+    assert {" xf", "xf ", "局"} <= set(grams)
+    assert all(" " not in g.strip() and "，" not in g for g in grams)
+
+
+def test_the_word_model_gives_a_probability_per_article(engine) -> None:  # type: ignore[no-untyped-def]
+    retriever = engine.retriever
+    probabilities = retriever.lexical(retriever.plain("复查意见下来了我还是不服，还能找谁"))
+    assert abs(sum(probabilities.values()) - 1.0) < 1e-9
+    assert max(probabilities, key=probabilities.__getitem__) == 36
+
+
+def test_the_word_models_likeliest_article_joins_the_candidates(engine) -> None:  # type: ignore[no-untyped-def]
+    """An article retrieval alone does not bring is still weighed when the word model is sure of it."""
+    from knowledge import QaModel
+    from knowledge.qa_model import LexicalModel
+
+    question = "信访事项多久办结"
+    plain = engine.retriever.read(question)
+    assert plain is not None and Citation(REGULATION, 48) not in [c.article for c in plain.ranked]
+    bias = {n: 0.0 for n in engine.knowledge.regulation.articles}
+    sure = LexicalModel({"办结": 1.0}, bias, {"办结": ((48, 50.0),)})
+    shipped = engine.knowledge.qa_model
+    reading = engine.retriever.with_model(QaModel(shipped.rank, shipped.confidence, sure)).read(question)
+    assert reading is not None
+    extra = next(c for c in reading.ranked if c.article == Citation(REGULATION, 48))
+    assert extra.features["lexical"] > -0.01 and extra.features["votes"] == 0.0
+    assert engine.retriever.read(question).ranked == plain.ranked  # the shipped retriever is untouched
