@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from handlers import Assistant
 
@@ -22,3 +23,8 @@ class Clock:
 def with_clock(assistant: Assistant, clock: Clock) -> Assistant:
     assistant.services = dataclasses.replace(assistant.services, clock=clock)
     return assistant
+
+
+def china_today() -> date:
+    """Today as the office counts it: the server's dates are China time, whatever the machine's zone."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()

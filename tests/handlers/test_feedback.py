@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from backend import workflow
@@ -11,6 +9,7 @@ from backend.auth import Viewer
 from backend.models import Case, OutboxMessage
 from backend.repo import citizens
 from tests.auxil.cases import a_case
+from tests.auxil.clock import china_today
 from tests.auxil.dialogue import Citizen
 
 DISPATCHER = Viewer(1, "disp", "调度员", "dispatcher", None)
@@ -18,7 +17,7 @@ DISPATCHER = Viewer(1, "disp", "调度员", "dispatcher", None)
 
 async def concluded_case(store, user_id: str) -> str:  # type: ignore[no-untyped-def]
     """A case of this chat's citizen, accepted and concluded today by staff; its ticket."""
-    today = date.today()
+    today = china_today()
     async with store.unit() as uow:
         citizen_id = (await citizens.get_or_create(uow.session, "telegram", user_id, user_id)).id
     ticket = (await a_case(store, citizen_id, today=today)).case.ticket

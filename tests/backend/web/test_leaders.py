@@ -4,10 +4,11 @@ ledger, and the 领导接访日 schedule staff maintain and citizens see."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from backend.repo import reception
 from tests.auxil.cases import a_case, a_citizen
+from tests.auxil.clock import china_today
 from tests.auxil.staff import a_staff, api_token, log_in
 
 
@@ -45,7 +46,7 @@ async def test_a_leader_reads_and_acts_on_the_cases_it_leads_only(client, store)
 async def test_reception_days_staff_publish_and_citizens_see(client, store) -> None:  # type: ignore[no-untyped-def]
     await a_staff(store, "disp", "dispatcher")
     await a_staff(store, "wang", "officer", "chengguanju")
-    soon = date.today() + timedelta(days=3)
+    soon = china_today() + timedelta(days=3)
     csrf = await log_in(client, "wang")
     refused = await client.post(
         "/staff/reception", data={"csrf_token": csrf, "date": soon.isoformat(), "leader": "x", "place": "y"}
@@ -53,7 +54,7 @@ async def test_reception_days_staff_publish_and_citizens_see(client, store) -> N
     assert refused.status == 403
     client.session.cookie_jar.clear()
     csrf = await log_in(client, "disp")
-    for day, leader in ((soon, "副区长 王某某"), (date.today() + timedelta(days=10), "区长 李某某")):
+    for day, leader in ((soon, "副区长 王某某"), (china_today() + timedelta(days=10), "区长 李某某")):
         page = await client.post(
             "/staff/reception",
             data={
@@ -79,7 +80,7 @@ async def test_reception_days_staff_publish_and_citizens_see(client, store) -> N
     }
     assert len(public) == 2
     async with store.unit() as uow:  # what the dialogue calls
-        first = await reception.upcoming(uow.session, date.today(), limit=1)
+        first = await reception.upcoming(uow.session, china_today(), limit=1)
     assert [d.leader for d in first] == ["副区长 王某某"]
     schedule = await (await client.get("/staff/reception")).text()
     reception_id = re.search(r"/staff/reception/(\d+)/delete", schedule).group(1)  # type: ignore[union-attr]

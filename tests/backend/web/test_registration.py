@@ -4,9 +4,10 @@ routing, steering and deadlines; the registering staff member is the first handl
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta
+from datetime import timedelta
 
 from knowledge.periods import period_end
+from tests.auxil.clock import china_today
 from tests.auxil.staff import a_staff, api_token
 
 LETTER = {
@@ -23,7 +24,7 @@ PDF = b"%PDF-1.4 a scanned letter"
 async def test_a_letter_with_its_scan_is_routed_and_its_registrar_is_the_first_handler(client, store) -> None:  # type: ignore[no-untyped-def]
     await a_staff(store, "disp", "dispatcher")
     headers = await api_token(client, "disp")
-    received = date.today() - timedelta(days=3)
+    received = china_today() - timedelta(days=3)
     body = {
         **LETTER,
         "received_on": received.isoformat(),
@@ -55,7 +56,7 @@ async def test_mistakes_come_back_per_field(client, store) -> None:  # type: ign
         "request": "",
         "group_size": 30,
         "representatives": ["甲", "乙", "丙", "丁", "戊", "己"],
-        "received_on": (date.today() + timedelta(days=1)).isoformat(),
+        "received_on": (china_today() + timedelta(days=1)).isoformat(),
     }
     response = await client.post("/api/v1/cases", json=bad, headers=headers)
     assert response.status == 422

@@ -5,10 +5,9 @@ registered by a dispatcher (first handler recorded), assigned to an officer who 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from tests.auxil.clock import china_today
 from tests.auxil.staff import a_staff, api_token
 
 LETTER = {
@@ -18,7 +17,7 @@ LETTER = {
     "address": "A市A3区桂花坪街道幸福小区5栋",
     "facts": "小区旁边的工地每天晚上施工到凌晨两点，噪音很大，老人孩子都睡不着觉，已经持续一个月了",
     "request": "要求工地夜间停止施工",
-    "received_on": date.today().isoformat(),
+    "received_on": china_today().isoformat(),
 }
 
 
@@ -57,13 +56,13 @@ async def test_the_workbench_scenario(client, store) -> None:  # type: ignore[no
     case = await read.json()
     assert (case["assignee"], case["leader"], case["first_handler"]) == ("officer1", "leader1", "dispatcher1")
 
-    month = date.today().strftime("%Y-%m")
+    month = china_today().strftime("%Y-%m")
     bulletin = await (await client.get(f"/api/v1/reports/bulletin?month={month}", headers=leader)).json()
     assert bulletin["month"] == month
     row = next(d for d in bulletin["departments"] if d["department"] == letter["department"])
     assert row["received"] == 1 and row["rank"] == 1
 
-    today = date.today().isoformat()
+    today = china_today().isoformat()
     filed = await client.post(
         "/api/v1/zero-reports", json={"date": today, "department": "jiaoyuju", "incidents": []}, headers=officer
     )

@@ -3,8 +3,9 @@ who filed and who is missing; an admin sets the periods."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from tests.auxil.clock import china_today
 from tests.auxil.staff import a_staff, api_token, log_in
 
 
@@ -12,7 +13,7 @@ async def test_a_department_files_and_the_others_are_missing(client, store) -> N
     await a_staff(store, "disp", "dispatcher")
     await a_staff(store, "boss", "leader")
     await a_staff(store, "edu", "officer", "jiaoyuju")
-    today = date.today().isoformat()
+    today = china_today().isoformat()
     edu, disp, boss = [await api_token(client, u) for u in ("edu", "disp", "boss")]
     filed = await client.post(
         "/api/v1/zero-reports", json={"date": today, "department": "jiaoyuju", "incidents": []}, headers=edu
@@ -66,7 +67,7 @@ async def test_an_admin_sets_the_sensitive_period_and_the_page_shows_who_is_miss
     assert "已报送零报告" in await page.text()
     client.session.cookie_jar.clear()
     csrf = await log_in(client, "root")
-    today = date.today()
+    today = china_today()
     done = await client.post(
         "/staff/zero-reports/periods",
         data={
