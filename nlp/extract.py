@@ -200,7 +200,15 @@ def _name_in(text: str) -> re.Match[str] | None:
     return None
 
 
-_NOT_AN_ADDRESS = re.compile(r"^院|了|的人|的时候|那边|这边|这里|那里|附近的|好多年|多年|以前|的$")
+# what a place is not: 「我所居住社区的道路安全问题向您反映」 names a topic, not where someone lives
+_NOT_AN_ADDRESS = re.compile(
+    r"^院|了|的人|的时候|那边|这边|这里|那里|附近的|好多年|多年|以前|的$|问题|反映|投诉|情况|事情|向您|向你们"
+)
+
+
+def looks_like_address(text: str) -> bool:
+    """「A市 嗯 A6区 那个 金星北路 枫林湾小区」: names places, not a topic."""
+    return bool(_ADDRESS_WORD.search(text)) and not _NOT_AN_ADDRESS.search(text)
 
 
 def _address_in(text: str) -> re.Match[str] | None:
@@ -381,4 +389,9 @@ def read_correction(text: str, vocabulary: ChoiceVocabulary) -> Correction | Non
         value = {"name": found.name, "address": found.address}.get(field) or ""
     if not value:
         return Correction(field, None) if marked or len(text) <= 8 else None
+    if field == "name":
+        # 「是刘秀英，英雄的英」「刘秀英（草字头的英）」: the name, not how it is spelt out
+        head = re.split(r"[，,、\s（(]", value, maxsplit=1)[0]
+        if head != value and looks_like_name(head):
+            value = head
     return Correction(field, value)

@@ -41,6 +41,18 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_FULL_WIDTH = {",": "，", ":": "：", "!": "！", "?": "？", ";": "；", "(": "（", ")": "）"}
+_CJK_PUNCTUATION = re.compile(r"(?<=[\u4e00-\u9fff])[,:!?;)]|[,:!?;(](?=[\u4e00-\u9fff])")
+
+
+def chinese_punctuation(text: str) -> str:
+    """Normalised text as a person would write it again: 「路灯坏了,晚上黑」 → 「路灯坏了，晚上黑」.
+
+    Reading works on the half-width form; what staff read (the filed facts) keeps the Chinese one.
+    """
+    return _CJK_PUNCTUATION.sub(lambda m: _FULL_WIDTH[m.group()], text)
+
+
 def truncate(text: str, limit: int) -> tuple[str, bool]:
     """Cut text to at most `limit` characters; say whether it was cut."""
     if len(text) <= limit:

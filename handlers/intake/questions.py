@@ -13,11 +13,13 @@ from nlp.extract import (
     extract_fields,
     find_phone,
     group_size_in,
+    looks_like_address,
     looks_like_name,
     normalise_phone,
     split_reason,
     strip_symbols,
 )
+from nlp.normalize import chinese_punctuation
 from nlp.pii import mask_phone
 
 from ..context import Context
@@ -34,9 +36,18 @@ _ANNOUNCEMENT = re.compile(
     r"(?:你好|您好|同志|请问)?[，,！!]?(?:我|俺|我们)?(?:想|要|需要|来)?(?:问一下|问问|咨询一下|咨询)?"
     r"(?:反映|投诉|举报|检举|控告|上访|信访|登记|告状)(?:一下|个|一个|下)?(?:问题|事情|情况|事)?"
 )
+# a first message that only names its topic: 「我们村好多户想一起反映灌溉渠的事」「现就我所居住社区的道路安全
+# 问题向您反映」 — kept as the subject, while the facts (time, place, what happened) are still asked
+_GREETING = re.compile(r"^(?:尊敬的[^，,：:！!。]{1,8}|领导|同志|您好|你好|老师)[，,：:！!。\s]*")
+_SELF_INTRO = re.compile(r"^(?:我|本人)(?:是|叫)[^，,。！!]{1,16}[，,。！!]\s*")
+_TOPIC_ONLY = re.compile(
+    r"^[^，,。！!？?]{0,24}?(?:反映|投诉|举报|说说|说一下|讲讲|讲一下|告状)[^，,。！!？?]{0,20}?"
+    r"(?:的事|的事情|的问题|的情况|问题|情况|事情|一下)?[。！!~～\s]*$"
+    r"|^[^，,。！!？?]{0,28}?(?:的事|的事情|的问题|的情况|问题)(?:向您|向你们|给您|跟您|跟你们)?(?:反映|投诉|说说|说一下)[。！!\s]*$"
+)
 _NAME_SEPARATORS = re.compile(r"[，,、;；\s/]+|和|及|与|跟|还有")
 _NOT_A_REPRESENTATIVE = re.compile(
-    r"^(?:我们|大家)?(?:推选了?|选了?|定了?)?(?:代表是|代表|就是|就|是)*|等?(?:[两二三四五\d]个?人|他们|我们)?$"
+    r"^(?:我们|大家)?(?:推选了?|选了?|定了?)?(?:代表是|代表|就是|就|是)*|等?(?:[两二三四五\d](?:个人|个|位|人|名)|他们|我们)?$"
 )
 _NOT_YET = re.compile(r"[没不暂无未]")
 _ME = frozenset({"我", "我自己", "本人", "自己"})
@@ -151,6 +162,7 @@ def field_menu() -> tuple[tuple[Button, ...], ...]:
 
 
 def _preview(text: str, limit: int = 200) -> str:
+    text = chinese_punctuation(text)
     return text if len(text) <= limit else text[:limit] + "……"
 
 
@@ -241,7 +253,11 @@ def absorb(draft: Draft, text: str, step: str) -> list[str]:
     if step != "address" and found.address and not draft.address:
         draft.set("address", found.address)
         taken.append("address")
-    story = len(text) >= LONG_STORY and step not in ("facts", "request", "reason")
+    # at the address question, an address said at length (「A市 嗯 A6区 那个 金星北路……」) is no story:
+    # only what is left beyond it can be
+    place = own_answer(step, text) if step == "address" else ""
+    rest = text.replace(place, "") if place and looks_like_address(place) else text
+    story = len(rest) >= LONG_STORY and step not in ("facts", "request", "reason")
     if (step in ("facts", "reason") or story) and found.request and not draft.request:
         draft.request = found.request
         taken.append("request")
@@ -257,11 +273,14 @@ def absorb_story(ctx: Context, draft: Draft, story: str) -> list[str]:
     taken: list[str] = []
     # 「我想反映个问题」「问一下反映物业收费的事」 announce a complaint; they are not its facts
     account = _ANNOUNCEMENT.sub("", story)
-    if sum(1 for ch in account if ch.isalnum()) >= MIN_STORY_CHARS:
+    if topic_only(story):
+        if sum(1 for ch in account if ch.isalnum()) >= MIN_STORY_CHARS // 2:  # 「要投诉」 names no subject
+            draft.summary = story.strip().split("\n", 1)[0][:60]  # the subject, kept; the facts are asked
+    elif sum(1 for ch in account if ch.isalnum()) >= MIN_STORY_CHARS:
         draft.facts = story
         draft.summary = story.split("\n", 1)[0][:60]
         taken.append("facts")
-    taken += absorb(draft, story, "facts" if draft.facts else "")
+    taken += absorb(draft, story, "facts" if draft.facts or draft.summary else "")
     reading = reader_for(ctx.engine.knowledge.choices).read(story, ("anonymous",))
     # 「我不想留名」 in the story; a bare 「匿名」 might be 「匿名信」, so only the spelled-out refusals count
     said = compact(story)
@@ -269,6 +288,15 @@ def absorb_story(ctx: Context, draft: Draft, story: str) -> list[str]:
         draft.go_anonymous()
         taken.append("name")
     return taken
+
+
+def topic_only(story: str) -> bool:
+    """A message that names what it is about but tells nothing of what happened."""
+    text = story.strip()
+    text = _GREETING.sub("", text)
+    text = _GREETING.sub("", text)
+    text = _SELF_INTRO.sub("", text)
+    return bool(text) and "\n" not in text and bool(_TOPIC_ONLY.match(text))
 
 
 def labels(fields: list[str]) -> str:

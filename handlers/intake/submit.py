@@ -9,6 +9,7 @@ from backend.filing import CaseDraft, FilingResult, Routing, expected_conclusion
 from backend.models import CaseStatus
 from backend.repo import guidance
 from backend.repo.events import record_told
+from nlp.normalize import chinese_punctuation
 from nlp.route import accused_department
 
 from ..context import Context
@@ -42,10 +43,10 @@ async def submit(ctx: Context, nonce: str) -> None:
         name=draft.display_name if not draft.anonymous else ANONYMOUS_NAME,
         phone=draft.phone,
         address=draft.address or "（未留）",
-        facts=draft.facts,
-        request=draft.request,
-        reason=draft.reason or "",
-        summary=title,
+        facts=chinese_punctuation(draft.facts),
+        request=chinese_punctuation(draft.request),
+        reason=chinese_punctuation(draft.reason or ""),
+        summary=chinese_punctuation(title),
         group_size=draft.group_size or 1,
         representatives=draft.representatives or [],
         attachment_ids=draft.attachments,

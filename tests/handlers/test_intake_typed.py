@@ -360,3 +360,43 @@ async def test_database_outage_at_a_typed_confirmation_keeps_the_draft(config, e
     assert "受理编号：XF-" in citizen.text
     assert await cases_filed(store) == 1
     await db.dispose()
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "我们村好多户想一起反映灌溉渠的事",
+        "尊敬的领导：您好！我是一名退休教师，现就我所居住社区的道路安全问题向您反映。",
+    ],
+)
+async def test_a_first_message_that_only_names_its_topic_still_gets_the_facts_asked(  # type: ignore[no-untyped-def]
+    assistant, store, opening: str
+) -> None:
+    citizen = Citizen(assistant)
+    await citizen.send(opening)
+    await citizen.send("好的，帮我登记")
+    for answer in (NAME, PHONE, ADDRESS):
+        await citizen.send(answer)
+    assert "发生了什么" in citizen.text  # the topic alone is no account of what happened
+    await citizen.send("修路的时候把村里的水渠填平了，二十几户的田现在放不进水")
+    for answer in ("恢复水渠", "影响春耕", "没有", "就我自己", "确认提交"):
+        await citizen.send(answer)
+    case = await the_case(store)
+    assert "水渠" in case.facts and case.summary == opening.strip()[:60]
+
+
+async def test_an_address_said_with_fillers_is_the_address_not_the_story(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("/complain")
+    await citizen.send(NAME)
+    await citizen.send(PHONE)
+    await citizen.send("A市 嗯 A6区 那个 金星北路 枫林湾小区 二期 11栋 1单元")
+    assert "发生了什么" in citizen.text
+
+
+async def test_representatives_counted_after_their_names(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await typed_to_group(citizen)
+    await citizen.send("还有邻居，二十几户")
+    await citizen.send("代表是陈建军、李冬梅、王守田三个")
+    assert "请核对" in citizen.text and "陈建军、李冬梅、王守田" in citizen.text

@@ -102,6 +102,8 @@ def test_a_request_that_gives_its_reason() -> None:
         ("名字写错了", "name", None),
         ("电话不是13812345678，是13912345678", "phone", "13912345678"),
         ("名字错了，是张珊不是张三", "name", "张珊"),
+        ("名字写错了，是刘秀英，英雄的英", "name", "刘秀英"),
+        ("姓名改成刘秀英（草字头的英）", "name", "刘秀英"),
     ],
 )
 def test_corrections_at_the_summary(typed: str, field: str, value: str | None) -> None:
@@ -115,3 +117,9 @@ def test_no_correction_in_a_confirmation_or_a_wish() -> None:
     assert read_correction("希望你们尽快处理一下这个事情", vocabulary) is None
     unsure = read_correction("有地方写错了", vocabulary)
     assert unsure is not None and unsure.field is None  # a correction, of a field still to ask
+
+
+def test_a_topic_is_not_an_address() -> None:
+    story = "尊敬的领导：您好！我是一名退休教师，现就我所居住社区的道路安全问题向您反映。"
+    assert extract_fields(story).address is None
+    assert extract_fields("我住在A市A3区育英社区5栋，路口没有红绿灯").address == "A市A3区育英社区5栋"

@@ -1,4 +1,4 @@
-from nlp.normalize import has_meaning, normalize, truncate
+from nlp.normalize import chinese_punctuation, has_meaning, normalize, truncate
 
 
 def test_full_width_becomes_half_width() -> None:
@@ -22,3 +22,9 @@ def test_meaning_needs_a_letter_digit_or_han() -> None:
     assert not has_meaning("😀😀!!！？")
     assert has_meaning("😀好")
     assert has_meaning("ok")
+
+
+def test_chinese_punctuation_comes_back_for_what_staff_read() -> None:
+    typed = "尊敬的领导：您好！路灯坏了，晚上很黑（快两个月了）；能修吗？"
+    assert chinese_punctuation(normalize(typed)) == typed
+    assert chinese_punctuation("10:30 到 http://a.example/x?y=1") == "10:30 到 http://a.example/x?y=1"
