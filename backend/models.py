@@ -678,3 +678,19 @@ class SendChatPace(Base):
     bot: Mapped[str] = mapped_column(String(64), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_at: Mapped[float] = mapped_column(Float)
+
+
+class CaseTally(Base):
+    """How many cases were received in a month (China time), by category, status, department and
+    accused department — the year's statistics read these few thousand rows instead of the
+    year's cases. Kept by triggers on `cases` on PostgreSQL (migration 0009); SQLite (one small
+    office) counts the cases themselves and leaves this table empty. NULL keys are stored as ''."""
+
+    __tablename__ = "case_tallies"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32), primary_key=True)
+    department_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    accused_department_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)

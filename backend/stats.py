@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal, select, text
+from sqlalchemy import and_, case, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth import Viewer
-from .models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, Department, Guidance
+from .models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, CaseTally, Department, Guidance
 from .repo.case_list import scoped
 
 _GENERIC = frozenset(
@@ -102,6 +102,36 @@ class Statistics:
         return self.rate(self.first_time_resolved, self.concluded)
 
 
+TALLY_ZONE = "Asia/Shanghai"  # the zone migration 0009's triggers count months in
+
+
+def _whole_months(start: date, end: date) -> tuple[date, date] | None:
+    """The first and last day of the whole calendar months inside [start, end], if any."""
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after = end + timedelta(days=1)
+    last = (after if after.day == 1 else after.replace(day=1)) - timedelta(days=1)
+    return (first, last) if first <= last else None
+
+
+async def _tallied(session: AsyncSession, viewer: Viewer, first: date, last: date) -> list[tuple]:
+    """Groups like the cases' own (category, status, department, accused, month, count) from the tallies."""
+    query = select(
+        CaseTally.category,
+        CaseTally.status,
+        CaseTally.department_id,
+        CaseTally.accused_department_id,
+        CaseTally.month,
+        func.sum(CaseTally.n),
+    ).where(CaseTally.month >= f"{first:%Y-%m}", CaseTally.month <= f"{last:%Y-%m}", CaseTally.n != 0)
+    if not viewer.sees_all_cases:  # an officer: its department's (as `scoped` does for the cases)
+        query = query.where(CaseTally.department_id == (viewer.department_id or "\0"))
+    query = query.group_by(*query.selected_columns[:5])
+    return [
+        (category or None, status or None, department or None, accused or None, month, int(n))
+        for category, status, department, accused, month, n in await session.execute(query)
+    ]
+
+
 def _bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
 
@@ -129,7 +159,18 @@ async def statistics(
     # in the database — the local month
     month = func.to_char(func.timezone(str(tz), Case.received_at), "YYYY-MM") if postgres else literal(None)
     keys = (Case.category, Case.status, Case.department_id, Case.accused_department_id, month)
-    groups = (await session.execute(scoped(select(*keys, func.count()), viewer).where(in_period).group_by(*keys))).all()
+    groups: list = []
+    whole = _whole_months(start, end) if postgres and str(tz) == TALLY_ZONE and not viewer.is_leader else None
+    if whole:  # the whole months from the tallies the triggers keep; only the edges from the cases
+        groups += await _tallied(session, viewer, whole[0], whole[1])
+        first, last = _bounds(whole[0], whole[1], tz)
+        in_period = or_(
+            and_(Case.received_at >= lo, Case.received_at < first),
+            and_(Case.received_at >= last, Case.received_at < hi),
+        )
+    groups += (
+        await session.execute(scoped(select(*keys, func.count()), viewer).where(in_period).group_by(*keys))
+    ).all()
     by: list[Counter] = [Counter() for _ in keys]
     for *values, n in groups:
         for counter, value in zip(by, values, strict=True):
