@@ -50,6 +50,7 @@ _GENERIC = frozenset(
 )
 
 
+RECENT = 3000  # the period's latest cases whose subjects make the hot topics
 BACKGROUND = 5000  # latest cases the hot topics' word rarity is judged against
 
 
@@ -270,38 +271,48 @@ async def hot_topics(
     topic_words: frozenset[str] = frozenset(),
     limit: int = 10,
 ) -> list[tuple[str, int, list[str]]]:
-    """Subjects many complaints of the period share: words of the routing vocabulary (the
-    keywords that mean something in this domain — 噪音, 拆迁, 学位 — rather than 严重 or 影响),
-    weighed by how unusual they are over all cases; with how many cases mention each and a few
-    of their numbers. Without a vocabulary, any uncommon word of two characters or more."""
+    """Subjects many complaints of the period share: the routing keywords each case was sent on
+    (the words that mean something in this domain — 噪音, 拆迁, 学位 — rather than 严重 or 影响;
+    only the strong ones when `topic_words` names them), weighed by how unusual they are over all
+    cases; with how many cases mention each and a few of their numbers. Each case stores its
+    handful of keywords when filed, so this reads a few words per case, not its text."""
     recent = (
         await session.execute(
-            scoped(select(Case.ticket, Case.search_text), viewer)
+            scoped(select(Case.ticket, Case.routing_keywords), viewer)
             .where(Case.received_at >= lo, Case.received_at < hi)
             .order_by(Case.id.desc())
-            .limit(3000)
+            .limit(RECENT)
         )
     ).all()
     if not recent:
         return []
-    # how common a word is overall, from the latest cases: a few thousand tell as well as 20,000
-    # (the weights only order the topics) at a quarter of the rows to read and split
-    background = (
-        (await session.execute(scoped(select(Case.search_text), viewer).order_by(Case.id.desc()).limit(BACKGROUND)))
-        .scalars()
-        .all()
-    )
+
+    def topical(words: list[str] | None) -> set[str]:
+        return {
+            w
+            for w in words or ()
+            if isinstance(w, str) and (w in topic_words if topic_words else len(w) >= 2 and w not in _GENERIC)
+        }
+
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
     for ticket, words in recent:
-        for word in set(words.split()):
-            if word in topic_words if topic_words else len(word) >= 2 and word not in _GENERIC and not word.isdigit():
-                counts[word] += 1
-                examples.setdefault(word, []).append(ticket)
-    candidates = {w for w, n in counts.items() if n >= 3}
+        for word in topical(words):
+            counts[word] += 1
+            examples.setdefault(word, []).append(ticket)
+    # how common a word is overall, from the latest cases (the weights only order the topics)
+    background = (
+        (
+            await session.execute(
+                scoped(select(Case.routing_keywords), viewer).order_by(Case.id.desc()).limit(BACKGROUND)
+            )
+        )
+        .scalars()
+        .all()
+    )
     df: Counter[str] = Counter()
-    for words in background:  # how common the candidates are overall (only theirs are counted)
-        df.update(candidates.intersection(words.split()))
+    for words in background:
+        df.update(topical(words))
     total = max(len(background), 1)
     scored = sorted(
         ((n * math.log(1 + total / (df[w] or 1)), w, n) for w, n in counts.items() if n >= 3),
