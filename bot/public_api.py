@@ -13,6 +13,7 @@ from nlp.remedies import deadlines_json
 
 from .http import RateLimiter, check_rate, json_response, read_json
 from .keys import CONFIG, DATABASE, ENGINE
+from .telegram.link import LINK as TELEGRAM_LINK
 
 routes = web.RouteTableDef()
 RATE_LIMITER = web.AppKey("public_rate_limiter", RateLimiter)
@@ -20,10 +21,16 @@ RATE_LIMITER = web.AppKey("public_rate_limiter", RateLimiter)
 
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
+    """503 only when the database is down; Telegram away is reported (when a bot is configured)
+    but does not take the web chat, the API and the dashboard out of a load balancer."""
     ok = await request.app[DATABASE].ping()
-    return json_response(
-        {"status": "ok" if ok else "degraded", "db": "ok" if ok else "unavailable"}, 200 if ok else 503
-    )
+    body = {"status": "ok" if ok else "degraded", "db": "ok" if ok else "unavailable"}
+    link = request.app.get(TELEGRAM_LINK)
+    if link is not None:
+        body["telegram"] = link.state
+        if not link.up:
+            body["status"] = "degraded"
+    return json_response(body, 200 if ok else 503)
 
 
 def _text_field(body: dict, name: str, limit: int) -> tuple[str, bool]:
