@@ -207,3 +207,28 @@ async def test_id_and_card_numbers_are_masked_for_every_reader(client, store) ->
     assert "孙九" in page and "430*************34" in page
     rows = list(csv.reader(io.StringIO((await (await client.get("/staff/export.csv")).text()).lstrip("\ufeff"))))
     assert rows[1][6] == "孙九"
+
+
+async def test_contact_details_typed_into_the_story_are_masked_like_the_fields(client, store) -> None:  # type: ignore[no-untyped-def]
+    """PII in free text (facts, request): phones, ID and card numbers, house numbers are masked for
+    every reader — the handling officer, who may see who wrote it, included; the structured
+    fields stay as the role rules say (name shown, phone masked)."""
+    await a_staff(store, "cg", "officer", "chengguanju")
+    cg = await api_token(client, "cg")
+    body = {
+        "source": "phone",
+        "name": "孙九",
+        "phone": "13700001111",
+        "address": "A市A3区建设路",
+        "facts": (
+            "城管把我的三轮车拖走了，有事打我手机13912345678或家里电话0731-84561234，"
+            f"我住芙蓉中路88号3栋501室，身份证{ID_NUMBER}，罚款退到卡6222021234567890123"
+        ),
+        "request": "请把车还给我，联系电话139 1234 5678",
+    }
+    ticket = (await (await client.post("/api/v1/cases", json=body, headers=cg)).json())["ticket"]
+    for seen in await read_everything(client, ticket, "cg"):
+        for secret in ("13912345678", "139 1234 5678", "84561234", "88号3栋501室", ID_NUMBER, "6222021234567890123"):
+            assert secret not in seen, secret
+    page = (await read_everything(client, ticket, "cg"))[1]
+    assert "孙九" in page and "139****5678" in page and "137****1111" in page and "芙蓉中路" in page
