@@ -19,7 +19,7 @@ from knowledge.periods import period_end
 
 from . import outbox
 from .auth import COORDINATORS, Viewer
-from .errors import Conflict, Forbidden, Invalid
+from .errors import Conflict, FieldErrors, Forbidden, Invalid
 from .filing import CONCLUDE_DAYS, MAX_EXTENSION_DAYS, REVIEW_ANSWER_DAYS, REVIEW_REQUEST_DAYS
 from .models import OPEN_STATUSES, Case, CaseStatus, Department, RoutingCorrection, StaffRole, utcnow
 from .repo import cases as case_repo
@@ -408,7 +408,10 @@ async def _ungroup(step: Step) -> None:
 
 @action("note", "内部备注", frozenset(S), "", event="note")
 async def _note(step: Step) -> None:
-    step.note = _required(step.params, "text", "请填写备注内容")
+    # the note's text as `note` (like every other action's remark) or `text`
+    step.note = _text(step.params, "note") or _text(step.params, "text")
+    if not step.note:
+        raise FieldErrors({"note": "请填写备注内容（note）"})
 
 
 async def request_review(

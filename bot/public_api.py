@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from backend.errors import FieldErrors
 from handlers.qa import NOT_SURE, format_answer, topic_button
 from nlp import has_meaning, normalize, truncate
 from nlp.remedies import deadlines_json
@@ -36,10 +37,11 @@ async def healthz(request: web.Request) -> web.Response:
 def _text_field(body: dict, name: str, limit: int) -> tuple[str, bool]:
     value = body.get(name)
     if not isinstance(value, str):
-        raise web.HTTPBadRequest(text=f"缺少字段 {name}（应为文字）")
+        problem = f"缺少 {name}（应为文字）" if value is None else f"{name} 应为文字"
+        raise FieldErrors({name: problem})  # 422 with the field, as every API form error
     text, cut = truncate(normalize(value), limit)
     if not text:
-        raise web.HTTPUnprocessableEntity(text=f"{name} 不能为空")
+        raise FieldErrors({name: f"{name} 不能为空"})
     return text, cut
 
 
