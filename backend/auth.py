@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from nlp.pii import mask_numbers, redact_identity
+from nlp.pii import mask_numbers, mask_pii, redact_identity
 
 from .models import Case, Staff, StaffRole
 
@@ -132,9 +132,15 @@ class Viewer:
         return self.is_admin or self.sees_identity(case)
 
     def redact(self, case: Case, text: str) -> str:
-        """Text about the case as this viewer may read it: ID and bank card numbers are masked
-        for everyone; the whole identity (name, phone, address, accounts) for those who may not
-        see it (条例第三十条)."""
+        """Free text about the case (summary, facts, request, notes) as this viewer may read it:
+        phones, ID and bank card numbers and house numbers typed into it are masked for everyone,
+        as the structured fields are; the whole identity (name, accounts, handles) for those who
+        may not see it (条例第三十条)."""
         if self.sees_identity(case):
-            return mask_numbers(text)
+            return mask_pii(text)
         return redact_identity(text, (case.name, case.address, case.phone))
+
+    def address(self, case: Case) -> str | None:
+        """The structured address, for a viewer who may see the identity (ID-like numbers masked);
+        None for one who may not."""
+        return mask_numbers(case.address) if self.sees_identity(case) else None

@@ -165,6 +165,10 @@ class SoleHolder:
         self._conn = None
         self._file = None
 
+    @property
+    def held(self) -> bool:
+        return self._conn is not None or self._file is not None
+
     async def acquire(self) -> bool:
         """True when held by us now; False when another process holds it. StoreUnavailable: no database."""
         if is_sqlite(self.db.url):

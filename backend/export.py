@@ -55,7 +55,7 @@ def ledger_row(case: Case, viewer: Viewer, tz) -> list[str]:  # type: ignore[no-
         {"complaint": "投诉请求", "report": "检举控告", "suggestion": "建议意见"}.get(case.kind, case.kind),
         case.name if identity else HIDDEN,
         (mask_phone(case.phone) if case.phone else "") if identity else HIDDEN,
-        viewer.redact(case, case.address) if identity else HIDDEN,
+        viewer.address(case) if identity else HIDDEN,
         viewer.redact(case, case.summary),
         viewer.redact(case, case.request),
         _d(case.accept_due),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge import payloads
@@ -19,9 +20,9 @@ from knowledge.periods import period_end
 
 from . import outbox
 from .auth import COORDINATORS, Viewer
-from .errors import Conflict, Forbidden, Invalid
+from .errors import Conflict, FieldErrors, Forbidden, Invalid
 from .filing import CONCLUDE_DAYS, MAX_EXTENSION_DAYS, REVIEW_ANSWER_DAYS, REVIEW_REQUEST_DAYS
-from .models import OPEN_STATUSES, Case, CaseStatus, Department, RoutingCorrection, StaffRole, utcnow
+from .models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, Department, RoutingCorrection, StaffRole, utcnow
 from .repo import cases as case_repo
 from .repo import events
 from .repo import staff as staff_repo
@@ -62,6 +63,8 @@ _BEFORE_CONCLUSION = frozenset({S.REGISTERED, S.ACCEPTED, S.ROUTED, S.IN_PROGRES
 _NOT_ENDED = frozenset(S) - {S.REJECTED, S.CLOSED, S.MERGED}
 _OPEN = OPEN_STATUSES
 _COORDINATORS = frozenset(COORDINATORS)  # 信访部门: routes, assigns and supervises
+# 延期 (条例第三十四条) is approved by a leader or the 信访部门 before the deadline moves
+EXTENSION_APPROVERS = frozenset({*COORDINATORS, StaffRole.LEADER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,21 +270,80 @@ async def _reply(step: Step) -> None:
 
 @action("extend", "延期", _WORKING, "只有受理后、办结前可以延期", event="extended")
 async def _extend(step: Step) -> None:
+    """条例第三十四条 延期: an officer asks, and the deadline moves only when a leader or the
+    信访部门 approves (`approve_extension`); their own extension is approved as they make it."""
     case = step.case
     _require(case.accepted_on is not None, "只有受理后、办结前可以延期")
     days = _int(step.params, "days")
     reason = _required(step.params, "reason", "请写明延期理由（条例第三十四条：须告知信访人）")
+    _check_extension(case, days)
+    if step.viewer.role not in EXTENSION_APPROVERS:
+        _require(await _pending_extension(step) is None, "已有待批准的延期申请")
+        step.event = "extension_requested"
+        step.data.update(days=days, reason=reason)
+        return
+    _apply_extension(step, days, reason, requested_by=step.viewer.actor)
+
+
+@action("approve_extension", "批准延期", _WORKING, "只有在办的件可以延期", event="extended", roles=EXTENSION_APPROVERS)
+async def _approve_extension(step: Step) -> None:
+    request = await _pending_extension(step)
+    _require(request is not None, "没有待批准的延期申请")
+    assert request is not None
+    days, reason = int(request.data["days"]), str(request.data["reason"])
+    _check_extension(step.case, days)
+    _apply_extension(step, days, reason, requested_by=request.actor)
+
+
+@action(
+    "refuse_extension",
+    "不批准延期",
+    _WORKING,
+    "只有在办的件可以延期",
+    event="extension_refused",
+    roles=EXTENSION_APPROVERS,
+)
+async def _refuse_extension(step: Step) -> None:
+    request = await _pending_extension(step)
+    _require(request is not None, "没有待批准的延期申请")
+    assert request is not None
+    step.data.update(days=request.data["days"], requested_by=request.actor)
+
+
+def _check_extension(case: Case, days: int) -> None:
     _require(
         1 <= days <= MAX_EXTENSION_DAYS - case.extension_days,
         f"延期累计不得超过 {MAX_EXTENSION_DAYS} 日（已延期 {case.extension_days} 日）",
         invalid=True,
     )
+
+
+def _apply_extension(step: Step, days: int, reason: str, *, requested_by: str) -> None:
+    case = step.case
     case.extension_days += days
     base = base_conclude_due(case)
     assert base is not None
     case.conclude_due = period_end(base, days=case.extension_days)
-    step.data.update(days=days, due=case.conclude_due.isoformat())
+    step.event = "extended"
+    step.note = step.note or reason
+    step.data.update(
+        days=days, due=case.conclude_due.isoformat(), requested_by=requested_by, approved_by=step.viewer.actor
+    )
     step.tell = TELL["extended"].format(ticket=case.ticket, days=days, due=_date(case.conclude_due), reason=reason)
+
+
+async def _pending_extension(step: Step) -> CaseEvent | None:
+    """The latest request for an extension, unless it has been approved or refused since."""
+    latest = await step.session.scalar(
+        select(CaseEvent)
+        .where(
+            CaseEvent.case_id == step.case.id,
+            CaseEvent.kind.in_(("extension_requested", "extended", "extension_refused")),
+        )
+        .order_by(CaseEvent.id.desc())
+        .limit(1)
+    )
+    return latest if latest is not None and latest.kind == "extension_requested" else None
 
 
 @action("conclude", "办结", _WORKING | {S.REVIEW, S.RE_EXAMINATION}, "当前状态不能办结", event="concluded")
@@ -408,7 +470,10 @@ async def _ungroup(step: Step) -> None:
 
 @action("note", "内部备注", frozenset(S), "", event="note")
 async def _note(step: Step) -> None:
-    step.note = _required(step.params, "text", "请填写备注内容")
+    # the note's text as `note` (like every other action's remark) or `text`
+    step.note = _text(step.params, "note") or _text(step.params, "text")
+    if not step.note:
+        raise FieldErrors({"note": "请填写备注内容（note）"})
 
 
 async def request_review(

@@ -114,6 +114,7 @@ class CampaignSender:
         self._last_recovery = -1e9
         self._work: dict[str, asyncio.Task] = {}  # database work beside the loop: "refill", "flush"
         self._failure: BaseException | None = None
+        self._failing = False  # the last send failed: further failures are not logged one by one
 
     # ── the loop ────────────────────────────────────────────────────────────
 
@@ -257,6 +258,7 @@ class CampaignSender:
         try:
             await self.send(row, text, buttons)
             self._results.sent.append(row.id)
+            self._failing = False
         except Blocked:
             self._results.blocked.append(row)
         except Pause as pause:
@@ -264,7 +266,9 @@ class CampaignSender:
             await self.budget.pause(pause.seconds)
             self._queue.appendleft(row)
         except Exception as exc:  # a network error: try again later (the row goes back)
-            log.warning("推送失败（%s），稍后重试", exc)
+            # said once per outage, not once per subscriber (an unreachable API fails every row)
+            log.log(logging.DEBUG if self._failing else logging.WARNING, "推送失败（%s），稍后重试", exc)
+            self._failing = True
             self._results.release.append(row.id)
 
     async def _sleep_until(self, at: float) -> bool:

@@ -54,6 +54,8 @@ class Config(BaseSettings):
     # PostgreSQL when that is the database (SQLite: in the process)
     redis_url: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL", "redis_url"))
     telegram_poll_timeout: int = 10  # long-polling wait (s); stopping the bot waits for it too
+    # the Bot API unreachable: tried again after 1, 2, 4 … seconds, at most this many apart
+    telegram_retry_max: float = 60.0
     # per-user flood control: a burst, then this many messages per second (faster is slowed down)
     flood_rate: float = 1.0
     flood_burst: int = 8

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -55,6 +56,32 @@ _DOMAIN_STATUS: tuple[tuple[type[StoreError], int, str | None], ...] = (
 )
 
 
+# ── 用户可见文字：出错时的简短说明（替换 aiohttp 的英文默认文字） ──────────────
+_PLAIN = {
+    400: "请求有误，请检查后再试",
+    401: "请先登录",
+    403: "无权访问",
+    404: "找不到这个页面或接口，请检查地址",
+    405: "不支持这种请求方式",
+    413: "提交的内容太大",
+    415: "不支持这种内容格式",
+    422: "填写的内容有误",
+    429: "请求太频繁，请稍后再试",
+    500: "服务器内部错误，请稍后再试",
+    503: "服务暂时不可用，请稍后再试",
+}
+_CJK = re.compile(r"[\u4e00-\u9fa5]")
+# ─────────────────────────────────────────────────────────────────────────────
+
+
+def _message(exc: web.HTTPException) -> str:
+    """Our own (Chinese) text, or a short Chinese one for aiohttp's English defaults, which may
+    also name internals (「Maximum request body size 65536 exceeded」)."""
+    if exc.text and _CJK.search(exc.text):
+        return exc.text
+    return _PLAIN.get(exc.status, "请求未能完成" if exc.status < 500 else _PLAIN[500])
+
+
 def json_error(status: int, message: str, code: str | None = None, **extra: Any) -> web.Response:
     body = {"error": {"code": code or _STATUS_CODES.get(status, "error"), "message": message, **extra}}
     return json_response(body, status)
@@ -75,10 +102,15 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
     try:
         return await handler(request)
     except web.HTTPException as exc:
-        if not is_api or exc.status < 400:
+        if exc.status < 400:
             raise
-        message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
-        response = json_error(exc.status, message)
+        message = _message(exc)
+        if is_api:
+            response = json_error(exc.status, message)
+        elif exc.text and _CJK.search(exc.text) and exc.content_type != "text/plain":
+            raise  # a page of ours (HTML) with its own words
+        else:
+            response = web.Response(status=exc.status, text=message, content_type="text/plain")
         for header in ("Retry-After", "WWW-Authenticate", "Allow"):
             if header in exc.headers:
                 response.headers[header] = exc.headers[header]

@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from backend.errors import FieldErrors
 from handlers.qa import NOT_SURE, format_answer, topic_button
 from nlp import has_meaning, normalize, truncate
 from nlp.remedies import deadlines_json
 
 from .http import RateLimiter, check_rate, json_response, read_json
 from .keys import CONFIG, DATABASE, ENGINE
+from .telegram.link import LINK as TELEGRAM_LINK
 
 routes = web.RouteTableDef()
 RATE_LIMITER = web.AppKey("public_rate_limiter", RateLimiter)
@@ -20,19 +22,26 @@ RATE_LIMITER = web.AppKey("public_rate_limiter", RateLimiter)
 
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
+    """503 only when the database is down; Telegram away is reported (when a bot is configured)
+    but does not take the web chat, the API and the dashboard out of a load balancer."""
     ok = await request.app[DATABASE].ping()
-    return json_response(
-        {"status": "ok" if ok else "degraded", "db": "ok" if ok else "unavailable"}, 200 if ok else 503
-    )
+    body = {"status": "ok" if ok else "degraded", "db": "ok" if ok else "unavailable"}
+    link = request.app.get(TELEGRAM_LINK)
+    if link is not None:
+        body["telegram"] = link.state
+        if not link.up:
+            body["status"] = "degraded"
+    return json_response(body, 200 if ok else 503)
 
 
 def _text_field(body: dict, name: str, limit: int) -> tuple[str, bool]:
     value = body.get(name)
     if not isinstance(value, str):
-        raise web.HTTPBadRequest(text=f"缺少字段 {name}（应为文字）")
+        problem = f"缺少 {name}（应为文字）" if value is None else f"{name} 应为文字"
+        raise FieldErrors({name: problem})  # 422 with the field, as every API form error
     text, cut = truncate(normalize(value), limit)
     if not text:
-        raise web.HTTPUnprocessableEntity(text=f"{name} 不能为空")
+        raise FieldErrors({name: f"{name} 不能为空"})
     return text, cut
 
 

@@ -193,10 +193,11 @@ def _nearest(
     def same_sentence(a: int, b: int) -> bool:
         return not _SENTENCE_END.search(text[a:b])
 
-    # 「低保都给了村长的亲戚」: the official named inside the act is the one it accuses
-    inside = [m for m in mentions if m.official and start <= m.start and m.end <= end]
+    # 「低保都给了村长的亲戚」「自从我上访，街道就处处刁难我」: who is named inside the act is
+    # the one it accuses (an official before a department)
+    inside = [m for m in mentions if start <= m.start and m.end <= end]
     if inside:
-        return inside[0]
+        return min(inside, key=lambda m: (m.official is None, m.start))
 
     before = [m for m in mentions if m.end <= start and start - m.end <= ACT_AFTER and same_sentence(m.end, start)]
     # another party just before the act, in the same clause, is who did it (「开发商收了钱」)

@@ -223,6 +223,38 @@ def _order(f: CaseFilter, dialect: str) -> list[Any]:
     return [ordered, Case.id.desc() if descending else Case.id.asc()]
 
 
+def _live_first(f: CaseFilter) -> bool:
+    """The default order (no sort chosen, no date range): cases with a deadline running first."""
+    return not f.sort and not (f.received_from or f.received_to)
+
+
+async def _live_first_page(session: AsyncSession, base: Select, f: CaseFilter, total: int, cap: int) -> list[Case]:
+    """Live cases (登记 … 办理中, 复查, 复核) nearest deadline first, then the rest (concluded,
+    archived, demo history) newest first — two ordered reads, each along its own index, so that
+    historic cases loaded later never bury the ones with a deadline running."""
+    live = Case.status.in_(_OPEN)
+    start = (f.page - 1) * f.per_page
+    live_total = await capped_count(session, base.where(live), cap) if start or total else 0
+    ids: list[int] = []
+    if start < live_total:
+        due = Case.due_on.asc().nulls_last() if session.bind.dialect.name == "sqlite" else Case.due_on.asc()
+        query = base.where(live).order_by(due, Case.id.desc()).limit(f.per_page).offset(start)
+        ids += (await session.scalars(query)).all()
+    if len(ids) < f.per_page:
+        rest = base.where(~live).order_by(Case.id.desc())
+        rest = rest.limit(f.per_page - len(ids)).offset(max(0, start - live_total))
+        ids += (await session.scalars(rest)).all()
+    if not ids:
+        return []
+    rows = {
+        c.id: c
+        for c in (
+            await session.scalars(select(Case).where(Case.id.in_(ids)).options(selectinload(Case.department)))
+        ).all()
+    }
+    return [rows[i] for i in ids if i in rows]
+
+
 async def _someone_named(session: AsyncSession, prefix: str) -> bool:
     return await session.scalar(select(Case.id).where(Case.name.like(f"{prefix}%")).limit(1)) is not None
 
@@ -244,6 +276,8 @@ async def list_cases(
     total = await capped_count(session, base, cap)
     last_page = max(1, -(-min(total, cap) // f.per_page))
     f.page = min(max(f.page, 1), last_page)
+    if _live_first(f):
+        return await _live_first_page(session, base, f, total, cap), total
     order = _order(f, dialect)
     page = base
     if dialect == "postgresql" and f.words and total <= cap:

@@ -20,6 +20,8 @@ EVENT_LABELS = {
     "started": "开始办理",
     "replied": "回复信访人",
     "extended": "延期",
+    "extension_requested": "申请延期",
+    "extension_refused": "不批准延期",
     "concluded": "办结",
     "review_requested": "申请复查",
     "reviewed": "复查意见",

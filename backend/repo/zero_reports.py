@@ -84,3 +84,17 @@ async def of_day(session: AsyncSession, day: date) -> tuple[Sequence[ZeroReport]
         await session.execute(select(Department.id, Department.name).where(Department.active).order_by(Department.id))
     ).all()
     return reports, [(d, name) for d, name in departments if d not in filed]
+
+
+async def history(session: AsyncSession, department_id: str, since: date, until: date) -> Sequence[ZeroReport]:
+    """A department's reports between two days (inclusive), newest first (at most a year's)."""
+    query = (
+        select(ZeroReport)
+        .where(ZeroReport.department_id == department_id, ZeroReport.day >= since, ZeroReport.day <= until)
+        .order_by(ZeroReport.day.desc())
+        .limit(LATE_DAYS_SHOWN)
+    )
+    return (await session.scalars(query)).all()
+
+
+LATE_DAYS_SHOWN = 400

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +30,7 @@ from ..config import Config
 from ..flood import Admission, FloodControl
 from ..send_budget import BudgetRateLimiter
 from .convert import PendingFile, from_payload, pending_file, to_incoming, to_payloads
+from .link import TelegramLink
 from .pipeline import SentLog
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ class TelegramTurns:
     store: Store
     config: Config
     instance: str
+    link: TelegramLink = field(default_factory=TelegramLink)
 
     def __post_init__(self) -> None:
         self.flood = FloodControl(rate=self.config.flood_rate, burst=self.config.flood_burst)
@@ -242,6 +244,7 @@ class TelegramTurns:
             message = messages[index]
             try:
                 await self.bot.send_message(chat_id=message["chat_id"], **from_payload(message))
+                self.link.ok()
             except Forbidden:
                 log.info("chat %s has blocked the bot; marking it", message["chat_id"])
                 await self._record(inbox_id, len(messages), done=True, blocked=str(message["chat_id"]))
@@ -252,8 +255,9 @@ class TelegramTurns:
             except BadRequest as exc:  # this message can never be sent as it is: skip it, keep the order
                 log.warning("message to chat %s refused: %s", message["chat_id"], exc)
             except NetworkError as exc:  # no answer: it may or may not have arrived; try again
-                log.warning("sending to chat %s failed (%s); trying again", message["chat_id"], exc)
-                await asyncio.sleep(SEND_RETRY.total_seconds())
+                # when the API is away, said once (TelegramLink); wait for it, probed with backoff
+                self.link.failed(exc)
+                await self.link.wait_up(max(SEND_RETRY.total_seconds(), self.link.retry_max))
                 continue
             except TelegramError as exc:
                 log.warning("sending to chat %s failed: %s", message["chat_id"], exc)

@@ -17,12 +17,13 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from backend import outbox
@@ -38,15 +39,26 @@ from ..send_budget import BUDGET
 from ..workers import repeat_forever, stop
 from .application import TelegramTurns, build_application, chat_key, register_commands
 from .convert import to_messages
+from .link import LINK, TelegramLink
 from .pipeline import Pipeline, new_instance_id
 
 log = logging.getLogger(__name__)
 
 TELEGRAM = web.AppKey("telegram_application", Application)
-PIPELINE = web.AppKey("telegram_pipeline", Pipeline)
-TURNS = web.AppKey("telegram_turns", TelegramTurns)
+
+
+@dataclass
+class Connected:
+    """What exists once the Bot API has answered (set in place: the app is running by then)."""
+
+    turns: TelegramTurns | None = None
+    pipeline: Pipeline | None = None
+
+
+CONNECTED = web.AppKey("telegram_connected", Connected)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 POLLING_LOCK = "telegram-long-polling"
+FIRST_TRY = 10.0  # s: how long start-up waits for the Bot API before going on without it
 
 # ── 用户可见文字（日志与启动提示） ─────────────────────────────────────────────
 POLLING_REFUSED = (
@@ -94,8 +106,9 @@ async def receive_update(request: web.Request) -> web.Response:
     config = request.app[CONFIG]
     if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), webhook_secret(config)):
         return web.json_response({"ok": False, "error": "forbidden"}, status=403)
-    pipeline = request.app.get(PIPELINE)
-    if pipeline is None:
+    connected = request.app[CONNECTED]
+    pipeline, turns = connected.pipeline, connected.turns
+    if pipeline is None or turns is None:  # not connected yet: Telegram delivers it again later
         return web.json_response({"ok": False, "error": "starting"}, status=503)
     try:
         data = await request.json(loads=json.loads)
@@ -108,21 +121,82 @@ async def receive_update(request: web.Request) -> web.Response:
     except StoreUnavailable as exc:
         # not acknowledged: Telegram keeps the update and delivers it again later
         log.warning("webhook: update %s not stored (%s); asking Telegram to retry", data["update_id"], exc)
-        await request.app[TURNS].tell_delayed(chat_key(data))
+        await turns.tell_delayed(chat_key(data))
         return web.json_response({"ok": False, "error": "unavailable"}, status=503, headers={"Retry-After": "5"})
     return web.json_response({"ok": True})
 
 
 async def telegram_context(app: web.Application) -> AsyncIterator[None]:
+    """The bot, connected in the background: when the Bot API cannot be reached (at start or
+    later) everything else keeps serving, /healthz says so, and the bot retries with backoff."""
+    config = app[CONFIG]
+    link = TelegramLink(config.telegram_retry_max)
+    app[LINK] = link
+    application = build_application(config, budget=app.get(BUDGET))
+    app[TELEGRAM] = application
+    app[CONNECTED] = Connected()
+    holder = (
+        SoleHolder(app[DATABASE], POLLING_LOCK) if config.serve_citizens and not config.telegram_webhook_url else None
+    )
+    if holder is not None:
+        try:
+            if not await holder.acquire():
+                raise PollingRefused(POLLING_REFUSED)
+        except StoreUnavailable:
+            pass  # the database is down: the lock is taken when it is back (see _poll_when_possible)
+    try:  # one try now, so that a bot whose API answers is ready when the server is
+        await asyncio.wait_for(_connect_once(application, config), FIRST_TRY)
+        await application.start()
+        link.ok()
+        _start_pipeline(app, application, link)
+    except (TelegramError, TimeoutError) as exc:
+        link.failed(exc)  # the rest of the server starts; the bot keeps trying in the background
+    background = [asyncio.create_task(_run(app, application, link, holder))]
+    yield
+    for task in background:
+        await stop(task)
+    if holder is not None:
+        await holder.release()
+    if app[CONNECTED].pipeline is not None:
+        await app[CONNECTED].pipeline.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+async def _connect_once(application: Application, config: Config) -> None:
+    """getMe, the command list, and the webhook (or none, for polling). TelegramError: not now."""
+    await application.initialize()  # getMe
+    await register_commands(application)
+    if config.serve_citizens and config.telegram_webhook_url:
+        await application.bot.set_webhook(
+            url=config.telegram_webhook_url, secret_token=webhook_secret(config), allowed_updates=Update.ALL_TYPES
+        )
+    elif config.serve_citizens:
+        await application.bot.delete_webhook()  # Telegram refuses getUpdates while one is set
+
+
+async def connect(application: Application, link: TelegramLink, config: Config) -> None:
+    """Connect, retried with backoff until the API answers; the outage is logged once (TelegramLink)."""
+    delay = 1.0
+    while True:
+        try:
+            await _connect_once(application, config)
+            break
+        except TelegramError as exc:  # InvalidToken too: also what a URL that is no Bot API answers
+            link.failed(exc)
+        await asyncio.sleep(delay)
+        delay = link.backoff(delay)
+    await application.start()
+    link.ok()
+
+
+def _start_pipeline(app: web.Application, application: Application, link: TelegramLink) -> None:
     config = app[CONFIG]
     store = app[STORE]
     role = "workers" if not config.serve_citizens else "web"
     instance = new_instance_id(role)
-    application = build_application(config, budget=app.get(BUDGET))
-    await application.initialize()
-    await register_commands(application)
-    await application.start()
-    turns = TelegramTurns(application, app[ASSISTANT], store, config, instance)
+    turns = TelegramTurns(application, app[ASSISTANT], store, config, instance, link)
     pipeline = Pipeline(
         store,
         turns.handle,
@@ -139,44 +213,46 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
         on_delay=turns.tell_delayed,
         on_arrival=turns.arrived,
     )
+    app[CONNECTED].turns, app[CONNECTED].pipeline = turns, pipeline
     pipeline.start()
-    app[TELEGRAM] = application
-    app[PIPELINE] = pipeline
-    app[TURNS] = turns
-    background: list[asyncio.Task] = []
-    holder: SoleHolder | None = None
+
+
+async def _run(app: web.Application, application: Application, link: TelegramLink, holder: SoleHolder | None) -> None:
+    """Connect (if the first try at start failed), then poll and deliver the outbox."""
+    config = app[CONFIG]
+    if app[CONNECTED].pipeline is None:
+        await connect(application, link, config)
+        _start_pipeline(app, application, link)
+    turns, pipeline = app[CONNECTED].turns, app[CONNECTED].pipeline
+    assert turns is not None and pipeline is not None
+    tasks = [asyncio.create_task(watch(application, link))]
     if config.serve_citizens and config.telegram_webhook_url:
-        await application.bot.set_webhook(
-            url=config.telegram_webhook_url, secret_token=webhook_secret(config), allowed_updates=Update.ALL_TYPES
-        )
         log.info("Telegram webhook mode: %s", config.telegram_webhook_url)
-    elif config.serve_citizens:
-        holder = SoleHolder(app[DATABASE], POLLING_LOCK)
-        try:
-            if not await holder.acquire():
-                await _shutdown(application, pipeline)
-                raise PollingRefused(POLLING_REFUSED)
-            background.append(asyncio.create_task(poll(turns, store, pipeline, config)))
-        except StoreUnavailable:
-            # the database is down: wait for it, then take the lock and poll
-            background.append(asyncio.create_task(_poll_when_possible(turns, store, pipeline, config, holder)))
+    elif holder is not None:
         log.info("Telegram long-polling mode")
+        tasks.append(asyncio.create_task(_poll_when_possible(turns, app[STORE], pipeline, config, holder)))
     if config.run_workers:
-        background.append(
-            asyncio.create_task(repeat_forever("Telegram 消息投递", lambda: deliver_outbox(app), idle=1.0))
-        )
-    yield
-    for task in background:
-        await stop(task)
-    if holder is not None:
-        await holder.release()
-    await _shutdown(application, pipeline)
+        tasks.append(asyncio.create_task(repeat_forever("Telegram 消息投递", lambda: deliver_outbox(app), idle=1.0)))
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            await stop(task)
 
 
-async def _shutdown(application: Application, pipeline: Pipeline) -> None:
-    await pipeline.stop()
-    await application.stop()
-    await application.shutdown()
+async def watch(application: Application, link: TelegramLink) -> None:
+    """When a send or a poll found the API unreachable, ask it (getMe) with backoff until it answers."""
+    while True:
+        await link.wait_down()
+        delay = 1.0
+        while not link.up:
+            try:
+                await application.bot.get_me()
+                link.ok()
+            except TelegramError as exc:
+                link.failed(exc)
+                await asyncio.sleep(delay)
+                delay = link.backoff(delay)
 
 
 async def _poll_when_possible(
@@ -185,7 +261,7 @@ async def _poll_when_possible(
     delay = 1.0
     while True:
         try:
-            if await holder.acquire():
+            if holder.held or await holder.acquire():
                 break
             log.error(POLLING_REFUSED)
             return
@@ -198,8 +274,7 @@ async def _poll_when_possible(
 async def poll(turns: TelegramTurns, store: Store, pipeline: Pipeline, config: Config) -> None:
     """Long polling: fetch a batch, commit it to the inbox, and only then ask past it."""
     bot = turns.bot
-    with contextlib.suppress(TelegramError):
-        await bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
+    link = turns.link
     offset = 0
     delay = 0.5
     while True:
@@ -211,11 +286,24 @@ async def poll(turns: TelegramTurns, store: Store, pipeline: Pipeline, config: C
                 {"offset": offset, "timeout": config.telegram_poll_timeout, "allowed_updates": Update.ALL_TYPES},
                 read_timeout=config.telegram_poll_timeout + 10,
             )
+        except (NetworkError, InvalidToken) as exc:  # the API is unreachable: said once, not per try
+            link.failed(exc)
+            await link.wait_up(delay)
+            delay = link.backoff(delay)
+            continue
+        except Conflict as exc:  # a webhook was set meanwhile, or another poller
+            log.warning("getUpdates refused (%s); retrying", exc)
+            with contextlib.suppress(TelegramError):
+                await bot.delete_webhook()
+            await asyncio.sleep(delay)
+            delay = link.backoff(delay)
+            continue
         except TelegramError as exc:
             log.warning("getUpdates failed (%s); retrying", exc)
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+            delay = link.backoff(delay)
             continue
+        link.ok()
         if not payloads:
             continue
         while True:
@@ -237,6 +325,8 @@ async def deliver_outbox(app: web.Application) -> int:
     """Send a batch of the back office's messages to Telegram; returns how many were tried."""
     store = app[STORE]
     application = app[TELEGRAM]
+    if not app[LINK].up:  # nothing to gain from claiming messages only to fail them
+        return 0
     async with store.unit() as uow:
         batch = [(m.id, m.chat_id, m.text, m.buttons) for m in await outbox.claim(uow.session, "telegram")]
     sent: list[int] = []
@@ -260,6 +350,8 @@ async def deliver_outbox(app: web.Application) -> int:
                 float(exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds())
             )
         except TelegramError as exc:
+            if isinstance(exc, NetworkError):
+                app[LINK].failed(exc)
             async with store.unit() as uow:
                 await outbox.mark_failed(uow.session, message_id, str(exc))
     if sent:

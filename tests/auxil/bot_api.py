@@ -118,6 +118,8 @@ class BotApiStandIn:
     # never got through; `release_sends()` lets the waiting ones through if their caller is alive
     hold_sends: bool = False
     held: int = 0  # sendMessage calls that have waited
+    # every method answers this HTTP status while it is set (an API in trouble: 502, 503, …)
+    failing: int | None = None
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -127,6 +129,7 @@ class BotApiStandIn:
         self._released = asyncio.Event()
         self.runner: web.AppRunner | None = None
         self.port = 0
+        self.updates_seen: list[dict] = []
 
     # ── the test's side ─────────────────────────────────────────────────────
 
@@ -241,17 +244,18 @@ class BotApiStandIn:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._method)
         app.router.add_get("/file/bot{token}/{path:.*}", self._file)
-        self.updates_seen: list[dict] = []
         return app
 
     async def start(self) -> None:
+        """Listen on a free port — or, started again after `close()`, on the same one (the API is back)."""
         self.runner = web.AppRunner(self.app())
         await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        site = web.TCPSite(self.runner, "127.0.0.1", self.port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
+        """Stop listening (the API is unreachable: connections are refused) until `start()`."""
         if self.runner is not None:
             await self.runner.cleanup()
 
@@ -287,6 +291,8 @@ class BotApiStandIn:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls[method] += 1
+        if self.failing is not None:
+            return self.error(self.failing, "Service Unavailable")
         if self.delay:
             await asyncio.sleep(self.delay)
         if method == "sendMessage" and self.hold_sends:

@@ -31,10 +31,16 @@ async def test_the_whole_path_with_its_deadlines(store) -> None:  # type: ignore
     assert accepted.case.conclude_due == date(2026, 11, 9)  # 60 日 from 09-10
     await act(store, ticket, DISPATCHER, "assign", date(2026, 9, 10), department="chengguanju")
     await act(store, ticket, OFFICER, "start", date(2026, 9, 11))
-    extended = await act(store, ticket, OFFICER, "extend", date(2026, 11, 1), days="20", reason="需要现场勘验")
+    asked = await act(store, ticket, OFFICER, "extend", date(2026, 11, 1), days="20", reason="需要现场勘验")
+    assert asked.case.conclude_due == date(2026, 11, 9)  # an officer's request moves nothing yet
+    with pytest.raises(Forbidden):
+        await act(store, ticket, OFFICER, "approve_extension", date(2026, 11, 1))
+    extended = await act(store, ticket, DISPATCHER, "approve_extension", date(2026, 11, 2))
     assert extended.case.conclude_due == date(2026, 11, 30)  # 11-09 + 20 日 (a Monday)
     with pytest.raises(Invalid):
         await act(store, ticket, OFFICER, "extend", date(2026, 11, 2), days="11", reason="再延")  # 20 + 11 > 30
+    with pytest.raises(Conflict):
+        await act(store, ticket, DISPATCHER, "approve_extension", date(2026, 11, 3))  # nothing pending
     done = await act(
         store,
         ticket,
@@ -66,6 +72,7 @@ async def test_the_whole_path_with_its_deadlines(store) -> None:  # type: ignore
         "accepted",
         "assigned",
         "started",
+        "extension_requested",
         "extended",
         "concluded",
         "review_requested",
@@ -74,6 +81,15 @@ async def test_the_whole_path_with_its_deadlines(store) -> None:  # type: ignore
         "re_examined",
     ]
     assert any("延期理由：需要现场勘验" in t for t in told)
+    async with store.unit() as uow:
+        approval = await uow.session.scalar(
+            select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "extended")
+        )
+    assert (approval.actor, approval.data["requested_by"], approval.data["approved_by"]) == (
+        "staff:disp",
+        "staff:off",
+        "staff:disp",
+    )
     assert any("30 日内" in t and "复查" in t for t in told)
 
 

@@ -43,8 +43,8 @@ async def test_ask_says_when_it_does_not_know(client) -> None:  # type: ignore[n
     [
         (b"not json", 400, "bad_request"),
         (b"[1,2]", 400, "bad_request"),
-        (b'{"x": 1}', 400, "bad_request"),
-        (b'{"q": 5}', 400, "bad_request"),
+        (b'{"x": 1}', 422, "invalid"),  # a missing or wrong-typed field: 422 with the field
+        (b'{"q": 5}', 422, "invalid"),
         (b'{"q": "   "}', 422, "invalid"),
     ],
 )

@@ -35,6 +35,28 @@ def test_misconduct_of_an_official_is_a_report_against_their_department(  # type
     assert (accusation.department_id, accusation.official) == (department, official)
 
 
+@pytest.mark.parametrize(
+    ("text", "department"),
+    [
+        # the unit named around the person, in everyday words, is the one accused
+        ("街道办王主任收好处，才给人家批", "jiedao"),
+        ("街道的王主任收了开发商的钱", "jiedao"),
+        ("社区的李书记因为我举报他就打击报复我", "jiedao"),
+        ("社区王书记打击报复我，停了我的低保", "jiedao"),
+        ("村委会的会计贪污了补偿款", "jiedao"),
+        ("镇上的干部打击报复我", "jiedao"),
+        ("城管中队的队长收了好处费才让摆摊", "chengguanju"),
+        # retaliation for having complained, however it is put
+        ("自从我上访以后，街道的人就处处刁难我", "jiedao"),
+        ("我投诉过城管以后，城管队长就老找我麻烦，故意刁难", "chengguanju"),
+    ],
+)
+def test_everyday_names_of_the_unit_and_retaliation(finder, text, department) -> None:  # type: ignore[no-untyped-def]
+    accusation = finder.find(text)
+    assert accusation is not None and accusation.is_report, accusation
+    assert accusation.department_id == department
+
+
 def test_reporting_an_official_outright_is_a_report(finder) -> None:  # type: ignore[no-untyped-def]
     accusation = finder.find("我要实名举报城管局的队长，具体情况想当面说")
     assert accusation is not None and accusation.reported and accusation.is_report
@@ -56,6 +78,9 @@ def test_how_staff_behave_is_sealed_from_their_department_but_not_a_report(finde
         "我向住建局举报了开发商违建，一直没人来查",  # reporting *to* a department accuses nobody there
         "人社局的工作人员告诉我社保要补缴三个月",  # an official named, nothing laid at their door
         "举报隔壁饭店油烟扰民，每天晚上都排烟",
+        "我向街道反映过路灯的事，一直没人修",
+        "社区医院的医生收红包",  # a doctor is nobody's official here
+        "业主委员会收了物业的好处费",  # an owners' committee is no public body
     ],
 )
 def test_no_official_accused(finder, text) -> None:  # type: ignore[no-untyped-def]

@@ -52,7 +52,7 @@ def case_detail(case: Case, viewer: Viewer) -> dict[str, Any]:
         "citizen": {
             "name": case.name if identity else HIDDEN,
             "phone": (mask_phone(case.phone) if case.phone else None) if identity else HIDDEN,
-            "address": masked(case.address) if identity else HIDDEN,
+            "address": viewer.address(case) if identity else HIDDEN,
             "identity_hidden": not identity,
         },
         "facts": masked(case.facts),

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from aiohttp import web
 
 from ...auth import OVERSEERS, REGISTRARS, Viewer
-from ...errors import Forbidden, Invalid
+from ...errors import FieldErrors, Forbidden
 from ...repo import zero_reports
 from ..common import date_param
 from ..context import STAFF
@@ -25,10 +25,13 @@ def may_file(viewer: Viewer, department_id: str) -> None:
 
 
 def report_day(raw: object, today: date) -> date:
+    """The day a report is for: today (China time, the office's day) or up to a year back — never
+    a day that has not happened yet (nothing can be reported about it)."""
     day = date_param(raw) if isinstance(raw, str) else None
-    # one day ahead: a report filed just after midnight elsewhere, or a clock a little fast
-    if day is None or day > today + timedelta(days=1) or day < today - timedelta(days=LATE_FILING_DAYS):
-        raise Invalid("date 应为今天或一年内的日期（YYYY-MM-DD）")
+    if day is None or day < today - timedelta(days=LATE_FILING_DAYS):
+        raise FieldErrors({"date": "date 应为今天或一年内的日期（YYYY-MM-DD）"})
+    if day > today:
+        raise FieldErrors({"date": f"不能报送将来日期的零报告（今天是 {today.isoformat()}，北京时间）"})
     return day
 
 
@@ -72,5 +75,42 @@ async def day_status(request: web.Request) -> web.Response:
             "submitted": [r.department_id for r in reports],
             "missing": [d for d, _ in missing],
             "incidents": [{"department": r.department_id, **i} for r in reports for i in r.incidents],
+        }
+    return json_response(answer)
+
+
+@routes.get("/api/v1/zero-reports/history")
+@staff_api
+@roles(*REGISTRARS, *OVERSEERS, refused="无权查看零报告")
+async def history(request: web.Request) -> web.Response:
+    """A department's past reports, newest first (`?department=`, `?from=`, `?to=`; an officer's
+    own department by default, and only its own)."""
+    context, viewer = request.app[STAFF], request[VIEWER]
+    department = request.query.get("department") or viewer.department_id or ""
+    if not department:
+        raise FieldErrors({"department": "请指定部门（department）"})
+    if not viewer.is_leader:
+        may_file(viewer, department)
+    today = context.today()
+    since = date_param(request.query.get("from")) if request.query.get("from") else today - timedelta(days=90)
+    until = date_param(request.query.get("to")) if request.query.get("to") else today
+    if since is None or until is None:
+        raise FieldErrors({"from": "from / to 应为 YYYY-MM-DD"})
+    async with context.store.unit() as uow:
+        reports = await zero_reports.history(uow.session, department, since, until)
+        answer = {
+            "department": department,
+            "from": since.isoformat(),
+            "to": until.isoformat(),
+            "reports": [
+                {
+                    "date": r.day.isoformat(),
+                    "zero": not r.incidents,
+                    "incidents": list(r.incidents),
+                    "submitted_by": r.submitted_by,
+                    "submitted_at": r.submitted_at.isoformat(),
+                }
+                for r in reports
+            ],
         }
     return json_response(answer)

@@ -191,7 +191,7 @@ def _fields(case: Case, viewer: Viewer) -> list[tuple[str, str]]:
     return [
         ("姓名", case.name if identity else HIDDEN),
         ("电话", (mask_phone(case.phone) if case.phone else "（未留）") if identity else HIDDEN),
-        ("住址", viewer.redact(case, case.address) if identity else HIDDEN),
+        ("住址", viewer.address(case) if identity else HIDDEN),
         (
             "涉及人数",
             f"{case.group_size} 人"

@@ -149,3 +149,26 @@ async def test_counts_are_capped(store) -> None:  # type: ignore[no-untyped-def]
     async with store.unit() as uow:
         rows, total = await case_list.list_cases(uow.session, viewer, case_list.CaseFilter(per_page=2), None, cap=3)  # type: ignore[arg-type]
     assert total == 4 and len(rows) == 2  # "3+": counted no further than the cap
+
+
+async def test_live_cases_come_first_nearest_deadline_first_then_the_historic_ones(client, store) -> None:  # type: ignore[no-untyped-def]
+    """After `xinfang demo load` thousands of historic cases are newer rows than the live ones:
+    the default order must not bury the cases with a deadline running."""
+    from datetime import date
+
+    await a_staff(store, "disp", "dispatcher")
+    later = (await a_case(store, await a_citizen(store), "第一件：路灯坏了", today=date(2026, 11, 20))).case.ticket
+    sooner = (await a_case(store, await a_citizen(store), "第二件：井盖丢了", today=date(2026, 11, 10))).case.ticket
+    history = []
+    for i in range(3):  # filed after the live ones, as a demo load is
+        filed = (await a_case(store, await a_citizen(store), f"第{i}件往年的事情", today=date(2025, 3, 1 + i))).case
+        async with store.unit() as uow:
+            await uow.session.execute(update(Case).where(Case.id == filed.id).values(status="closed", due_on=None))
+        history.append(filed.ticket)
+    headers = await api_token(client, "disp")
+    assert await tickets(client, headers, "") == [sooner, later, *history[::-1]]
+    second = await (await client.get("/api/v1/cases?per_page=2&page=2", headers=headers)).json()
+    assert [c["ticket"] for c in second["cases"]] == history[::-1][:2]
+    await log_in(client, "disp")
+    page = await (await client.get("/staff/cases")).text()
+    assert page.index(sooner) < page.index(later) < page.index(history[-1])

@@ -24,12 +24,12 @@ STORY = (
 SECRETS = (NAME, PHONE, ID_NUMBER, WECHAT, ADDRESS, "芙蓉中路88号", "****5678")
 
 
-async def report_through_the_dialogue(assistant) -> Citizen:  # type: ignore[no-untyped-def]
+async def report_through_the_dialogue(assistant, story: str = STORY) -> Citizen:  # type: ignore[no-untyped-def]
     citizen = Citizen(assistant, user_id="4242")
     await citizen.send("/start")
     await citizen.press("我要反映问题")
     assert "怎么称呼" in citizen.text
-    for answer in (NAME, PHONE, ADDRESS, STORY):
+    for answer in (NAME, PHONE, ADDRESS, story):
         await citizen.send(answer)
     if "怎么解决" in citizen.text:
         await citizen.send("请求查处这个科员，重新验收房子")
@@ -151,6 +151,43 @@ async def test_a_report_registered_at_the_accused_departments_own_desk(client, s
     assert (await client.get(f"/api/v1/cases/{created['ticket']}", headers=zj)).status == 404
 
 
+EVERYDAY_REPORTS = [
+    ("自从我上访以后，街道的人就处处刁难我，办什么证明都不给开", "jiedao"),
+    ("我投诉过城管以后，城管队长就老找我麻烦，故意刁难我摆摊", "chengguanju"),
+    ("社区的李书记因为我举报他就打击报复我，把我家的低保停了", "jiedao"),
+    ("街道办的王主任收了好处，才把拆迁补偿批给他亲戚，我们的一直不批", "jiedao"),
+    ("城管队长收了好处费，就让那几家占道经营，我们摆摊就被没收", "chengguanju"),
+]
+
+
+@pytest.mark.parametrize(("facts", "accused"), EVERYDAY_REPORTS)
+async def test_everyday_reports_registered_at_the_accused_units_desk_leave_it(client, store, facts, accused) -> None:  # type: ignore[no-untyped-def]
+    """Staff of the accused unit register it (首接首办): it still goes to the 纪委监委, not to them."""
+    await a_staff(store, "own", "officer", accused)
+    await a_staff(store, "disp", "dispatcher")
+    own = await api_token(client, "own")
+    body = {"source": "visit", "name": NAME, "phone": PHONE, "address": ADDRESS, "facts": facts, "request": "请求查处"}
+    response = await client.post("/api/v1/cases", json=body, headers=own)
+    assert response.status == 201, await response.text()
+    created = await response.json()
+    assert created["kind"] == "report" and created["department"] == "jiwei"
+    assert (await client.get(f"/api/v1/cases/{created['ticket']}", headers=own)).status == 404
+    case = await the_case(store)
+    assert case.accused_department_id == accused
+    disp = await api_token(client, "disp")
+    refused = await client.post(
+        f"/api/v1/cases/{case.ticket}/actions", json={"action": "route", "department": accused}, headers=disp
+    )
+    assert refused.status == 403
+
+
+@pytest.mark.parametrize(("facts", "accused"), EVERYDAY_REPORTS[:2])
+async def test_everyday_reports_through_the_chat_leave_the_accused_unit(assistant, store, facts, accused) -> None:  # type: ignore[no-untyped-def]
+    await report_through_the_dialogue(assistant, facts)
+    case = await the_case(store)
+    assert case.kind == "report" and case.department_id == "jiwei" and case.accused_department_id == accused
+
+
 async def test_id_and_card_numbers_are_masked_for_every_reader(client, store) -> None:  # type: ignore[no-untyped-def]
     """An ordinary complaint: its handling officer sees who wrote it, but never a full ID or card number."""
     await a_staff(store, "cg", "officer", "chengguanju")
@@ -170,3 +207,28 @@ async def test_id_and_card_numbers_are_masked_for_every_reader(client, store) ->
     assert "孙九" in page and "430*************34" in page
     rows = list(csv.reader(io.StringIO((await (await client.get("/staff/export.csv")).text()).lstrip("\ufeff"))))
     assert rows[1][6] == "孙九"
+
+
+async def test_contact_details_typed_into_the_story_are_masked_like_the_fields(client, store) -> None:  # type: ignore[no-untyped-def]
+    """PII in free text (facts, request): phones, ID and card numbers, house numbers are masked for
+    every reader — the handling officer, who may see who wrote it, included; the structured
+    fields stay as the role rules say (name shown, phone masked)."""
+    await a_staff(store, "cg", "officer", "chengguanju")
+    cg = await api_token(client, "cg")
+    body = {
+        "source": "phone",
+        "name": "孙九",
+        "phone": "13700001111",
+        "address": "A市A3区建设路",
+        "facts": (
+            "城管把我的三轮车拖走了，有事打我手机13912345678或家里电话0731-84561234，"
+            f"我住芙蓉中路88号3栋501室，身份证{ID_NUMBER}，罚款退到卡6222021234567890123"
+        ),
+        "request": "请把车还给我，联系电话139 1234 5678",
+    }
+    ticket = (await (await client.post("/api/v1/cases", json=body, headers=cg)).json())["ticket"]
+    for seen in await read_everything(client, ticket, "cg"):
+        for secret in ("13912345678", "139 1234 5678", "84561234", "88号3栋501室", ID_NUMBER, "6222021234567890123"):
+            assert secret not in seen, secret
+    page = (await read_everything(client, ticket, "cg"))[1]
+    assert "孙九" in page and "139****5678" in page and "137****1111" in page and "芙蓉中路" in page

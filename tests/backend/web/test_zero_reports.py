@@ -82,3 +82,29 @@ async def test_an_admin_sets_the_sensitive_period_and_the_page_shows_who_is_miss
     assert "未报送" in html and "公安局" in html  # listed as missing
     filed = html[html.index("已报送（") :]
     assert "教育局" in filed and "零报告（无情况）" in filed
+
+
+async def test_a_future_day_is_refused_and_a_department_sees_its_past_reports(client, store) -> None:  # type: ignore[no-untyped-def]
+    await a_staff(store, "edu", "officer", "jiaoyuju")
+    await a_staff(store, "pol", "officer", "gonganju")
+    edu, pol = await api_token(client, "edu"), await api_token(client, "pol")
+    today = china_today()
+    tomorrow = await client.post(
+        "/api/v1/zero-reports",
+        json={"date": (today + timedelta(days=1)).isoformat(), "department": "jiaoyuju", "incidents": []},
+        headers=edu,
+    )
+    assert tomorrow.status == 422 and "将来" in (await tomorrow.json())["error"]["message"]
+    for back, incidents in ((2, []), (1, [{"summary": "校门口家长聚集"}]), (0, [])):
+        day = (today - timedelta(days=back)).isoformat()
+        filed = await client.post(
+            "/api/v1/zero-reports", json={"date": day, "department": "jiaoyuju", "incidents": incidents}, headers=edu
+        )
+        assert filed.status == 201
+    history = await (await client.get("/api/v1/zero-reports/history", headers=edu)).json()
+    assert [r["date"] for r in history["reports"]] == [(today - timedelta(days=b)).isoformat() for b in (0, 1, 2)]
+    assert [r["zero"] for r in history["reports"]] == [True, False, True]
+    assert history["reports"][1]["incidents"][0]["summary"] == "校门口家长聚集"
+    # another department's history is not an officer's to read
+    assert (await client.get("/api/v1/zero-reports/history?department=jiaoyuju", headers=pol)).status == 403
+    assert (await (await client.get("/api/v1/zero-reports/history", headers=pol)).json())["reports"] == []
