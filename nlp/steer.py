@@ -35,6 +35,25 @@ LONG = 200  # characters: past this, a door must be what the message is about (s
 OFF_CENTRE = 1.0  # what a door mentioned once in passing, deep in a long letter, loses
 RECURS = 3  # places: a long letter that comes back to a matter this often is plainly about it
 RECURS_BONUS = 0.5
+# 「能不能多巡逻」「建议出台政策」: the citizen asks an office to act for the public. Another door
+# then needs the citizen to want that door's remedy too (to sue, be compensated, report a crime…);
+# without one, what the account mentions in passing (a theft, a fine) is the background of a petition
+ASKS_OFFICE = "want.act"
+ASKS_OFFICE_PENALTY = 2.0
+_DOOR_WANTS = (
+    "want.sue",
+    "want.compensate",
+    "want.enforce",
+    "want.investigate",
+    "want.police",
+    "want.arbitrate",
+    "want.review",
+    "want.state_compensation",
+)
+# 「举报了会不会被打击报复」「举报人信息会泄露吗」: a question about the reporter's protection
+# (条例第三十条), whatever report it mentions — not the report itself
+REPORTER_WORRY = "what.reporter_worry"
+REPORTER_WORRY_PENALTY = 1.0  # enough to silence what the worry mentions (「举报了村支书」), not a report it comes with
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +170,11 @@ class Steerer:
                 held.setdefault(rule.door, []).append(rule)
                 strength[rule] = rule.strength + _weight_of_place(windows, meaning)
         scores = {door: 0.0 for door in (PETITION, *self.rules.precedence)}
+        asks_office = ASKS_OFFICE in keys and not any(w in keys for w in _DOOR_WANTS)
         for door, rules in held.items():
+            penalty = REPORTER_WORRY_PENALTY if REPORTER_WORRY in keys else ASKS_OFFICE_PENALTY * asks_office
+            for rule in rules:
+                strength[rule] -= penalty
             rules.sort(key=lambda r: -strength[r])
             strengths = [strength[r] for r in rules]
             # a second, independent reason for the same door counts a little

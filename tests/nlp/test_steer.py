@@ -196,3 +196,52 @@ def test_a_reading_computes_its_answer_and_department_once_when_asked(engine) ->
     first = question.retrieval
     assert first is not None and first is question.retrieval
     assert [c.article for c in first.citations()] == [c.article for c in engine.ask(question.text).citations()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小区后门晚上总有人偷自行车，派出所能不能加强巡逻",
+        "那个路口上个月刚给我开了罚单，可根本看不到限速牌，建议补个标志",
+        "希望县里出台政策，给山区学校的老师多一点补贴",
+        "想问问欠薪投诉有没有专门的热线，打哪个电话",
+    ],
+)
+def test_asking_an_office_to_act_is_a_petition(engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A theft or a fine told as the background of a request for a public service does not send
+    the citizen away; the door would need the citizen to want its remedy."""
+    verdict = engine.steer(text)
+    assert verdict.channel == "petition", verdict.cues
+    assert not verdict.ask, verdict.ask
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("电动车被偷了，我要报案，也希望派出所加强巡逻", "criminal_report"),
+        ("罚单开错了我不服，要申请行政复议，也建议路口补个标志", "admin_remedy"),
+    ],
+)
+def test_asking_an_office_to_act_keeps_a_door_the_citizen_wants(engine, text: str, channel: str) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer(text).channel == channel
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "要是我举报了村支书，会不会被打击报复",
+        "实名反映局长的问题，你们会不会把我的名字告诉他",
+        "举报人的身份信息会不会泄露",
+        "我怕投诉以后被穿小鞋，有人保护吗",
+    ],
+)
+def test_a_reporters_worry_is_a_question_not_a_report(engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    """条例第三十条: 「会不会被报复」「信息会泄露吗」 ask about protection; they report nobody."""
+    reading = engine.read(text)
+    assert reading.verdict.channel == "petition" and not reading.verdict.ask, reading.verdict.cues
+    assert reading.intent.intent.value in ("ask", "confidential"), reading.intent
+    assert not reading.urgency.urgent, reading.urgency
+
+
+def test_retaliation_told_as_a_fact_is_still_reported(engine) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer("我举报了村主任贪污扶贫款，他现在打击报复我，把我家的低保停了").channel == "discipline_report"
