@@ -245,3 +245,33 @@ def test_a_reporters_worry_is_a_question_not_a_report(engine, text: str) -> None
 
 def test_retaliation_told_as_a_fact_is_still_reported(engine) -> None:  # type: ignore[no-untyped-def]
     assert engine.steer("我举报了村主任贪污扶贫款，他现在打击报复我，把我家的低保停了").channel == "discipline_report"
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("村出纳把修桥的钱揣进自己口袋了", "discipline_report"),
+        ("我在工地上干活摔断了胳膊，包工头不闻不问", "labor_arbitration"),
+        ("厂里把我的工资卡押着，每月只给生活费", "labor_arbitration"),
+        ("我承包的山林让外村人偷偷砍了", "rural_land_arbitration"),
+        ("我弟跟我争爸妈留下的老屋", "civil_litigation"),
+        ("派出所留置盘问了我一天一夜，最后说搞错人了，损失谁承担", "state_compensation"),
+        ("我在商场租了个铺面，合同没到期商场就要收回，押金也不退", "civil_litigation"),
+    ],
+)
+def test_doors_in_everyday_words(engine, text: str, channel: str) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer(text).channel == channel, engine.steer(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "村里修路占了我家两分菜地，说好的补偿到现在没给，请镇上帮忙问问",
+        "社区的人来核查低保，说我们骗钱，态度很凶",
+        "物业每年多收我们几百块钱，收费不透明，希望住建局管一管",
+        "派出所的民警帮我找回了被偷的电动车，想表扬一下他们",
+    ],
+)
+def test_ordinary_petitions_mentioning_money_police_or_land(engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    verdict = engine.steer(text)
+    assert verdict.channel == "petition", verdict.cues
