@@ -77,3 +77,26 @@ def test_look_alikes_and_worries_are_not_alarms() -> None:
         "急死了，低保材料交了一个月还没消息",
     ):
         assert detect_urgency(text).urgent is False, (text, detect_urgency(text))
+
+
+def test_farewells_and_danger_told_as_a_scene() -> None:
+    """Putting affairs in order, an overdose told calmly, an old person alone and silent, a fall
+    with no movement since: danger now, though no alarm word is said."""
+    for text in (
+        "银行卡的密码我写给女儿了，以后不再麻烦你们",
+        "刚吃了一整瓶安眠药，有点困",
+        "外婆一个人在家，从早上到现在打了十几个电话都没人接",
+        "脚手架上的工友掉下来了，到现在没动",
+        "厨房里嘶嘶地响，一股臭鸡蛋味",
+        "他们放话说我再去告，就让我全家不得安生",
+    ):
+        assert detect_urgency(text).urgent, text
+
+
+def test_scenes_that_only_look_like_danger() -> None:
+    for text in (
+        "公司组织消防演练，我演被困在楼里的人",
+        "电视剧里女主角跳楼那段看得我直哭",
+        "村口水塘边没有护栏，小孩很容易掉下去，建议装个栏杆",
+    ):
+        assert not detect_urgency(text).urgent, (text, detect_urgency(text))
