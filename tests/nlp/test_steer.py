@@ -275,3 +275,16 @@ def test_doors_in_everyday_words(engine, text: str, channel: str) -> None:  # ty
 def test_ordinary_petitions_mentioning_money_police_or_land(engine, text: str) -> None:  # type: ignore[no-untyped-def]
     verdict = engine.steer(text)
     assert verdict.channel == "petition", verdict.cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["城管野蛮执法，把我的三轮车掀翻了，菜全烂了，我要他们赔", "派出所扣了我的货车半年，耽误了生意，损失谁来赔"],
+)
+def test_damage_done_by_enforcement_is_state_compensation(engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer(text).channel == "state_compensation", engine.steer(text).cues
+
+
+def test_an_arbitration_clause_between_companies_is_not_labour(engine) -> None:  # type: ignore[no-untyped-def]
+    text = "我们公司和供货商签的合同里约定了仲裁，对方货款一直不付，我们想申请仲裁"
+    assert engine.steer(text).channel == "commercial_arbitration"
