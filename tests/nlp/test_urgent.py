@@ -89,6 +89,8 @@ def test_farewells_and_danger_told_as_a_scene() -> None:
         "脚手架上的工友掉下来了，到现在没动",
         "厨房里嘶嘶地响，一股臭鸡蛋味",
         "他们放话说我再去告，就让我全家不得安生",
+        "前男友天天在小区门口堵我，说见我一次打一次",
+        "他把我塞进面包车里，说要带我去没人的地方",
     ):
         assert detect_urgency(text).urgent, text
 
@@ -98,5 +100,7 @@ def test_scenes_that_only_look_like_danger() -> None:
         "公司组织消防演练，我演被困在楼里的人",
         "电视剧里女主角跳楼那段看得我直哭",
         "村口水塘边没有护栏，小孩很容易掉下去，建议装个栏杆",
+        "工地上吊车整天从屋顶上转，希望规范一下",
+        "这个急弯没有凸面镜，这样下去早晚出人命",
     ):
         assert not detect_urgency(text).urgent, (text, detect_urgency(text))
