@@ -172,9 +172,13 @@ class Steerer:
         scores = {door: 0.0 for door in (PETITION, *self.rules.precedence)}
         asks_office = ASKS_OFFICE in keys and not any(w in keys for w in _DOOR_WANTS)
         for door, rules in held.items():
-            penalty = REPORTER_WORRY_PENALTY if REPORTER_WORRY in keys else ASKS_OFFICE_PENALTY * asks_office
             for rule in rules:
-                strength[rule] -= penalty
+                if REPORTER_WORRY in keys:
+                    strength[rule] -= REPORTER_WORRY_PENALTY
+                elif asks_office:
+                    # who did it and what they did, both told, stand; a bare act (「有人偷电瓶」) does not
+                    told_who = any(k.startswith("who.") for entry in rule.when for k in entry)
+                    strength[rule] -= ASKS_OFFICE_PENALTY / 2 if told_who else ASKS_OFFICE_PENALTY
             rules.sort(key=lambda r: -strength[r])
             strengths = [strength[r] for r in rules]
             # a second, independent reason for the same door counts a little
