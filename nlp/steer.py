@@ -13,6 +13,11 @@ the neighbourhood mentioning a fine in passing stays a petition). Evidence that 
 in `ask`, and the dialogue asks the citizen one question (wrongly sending an ordinary grievance
 away is the worst error). A matter that mixes doors lists all of them, the one the law puts first
 first (`precedence` in the data).
+
+A citizen who asks an office to do something for the public (「能不能多巡逻」「建议补个标志」) is
+petitioning; another door then needs the citizen to want its remedy too (to sue, be compensated,
+report a crime). A reporter's worry (「会不会被打击报复」「举报人信息会泄露吗」) is a question about
+protection (条例第三十条), not the report it mentions.
 """
 
 from __future__ import annotations
