@@ -303,7 +303,14 @@ def guess_intent(text: str, *, qa_confidence: float = 0.0) -> IntentGuess:
         return IntentGuess(Intent.STATUS, ("查进度",))
     question = [m.group(0) for m in _QUESTION.finditer(stripped)]
     worry = _RETALIATION_WORRY.search(stripped)
-    if worry and len(stripped) < _ACCOUNT and (question or _WORRY.search(stripped)):
+    # (only about a report or complaint the message names: 「名字别写了，怕被穿小鞋」 at the intake's
+    # name step is a wish to stay anonymous, which the dialogue reads itself)
+    if (
+        worry
+        and len(stripped) < _ACCOUNT
+        and _needs().find("report", stripped)
+        and (question or _WORRY.search(stripped))
+    ):
         return IntentGuess(Intent.ASK, (worry.group(0),))
     grievance = [m.group(0) for m in _GRIEVANCE.finditer(stripped)]
     wish = _FILE_WISH.search(stripped)
