@@ -21,7 +21,7 @@ PETITION = "petition"
 
 # the meanings the code itself relies on (nlp/steer.py: what counts as petition context);
 # any other group name is the data's own choice, checked only against the rules that use it
-REQUIRED_GROUPS = ("what.public", "what.service", "want.mediate")
+REQUIRED_GROUPS = ("what.public", "what.service", "want.mediate", "want.act", "what.reporter_worry")
 SLOTS: dict[str, tuple[str, ...] | None] = {"who": None, "what": None, "want": None, "neutral": None}
 HARM_KINDS = ("self_harm", "violence", "threat", "missing_child", "danger", "gathering")
 

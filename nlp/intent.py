@@ -76,7 +76,9 @@ _QUESTION = re.compile(
 )
 # a wish or a worry: what turns «领导接待了我» (an account) into «想找领导» (a need)
 _WISH = re.compile(r"想|要|希望|打算|准备|能不能|能否|可不可以|可以|怎么|如何|怎样|吗|哪|什么时候|约|申请|求")
-_WORRY = re.compile(r"会不会|会被|会让|会把|怕|担心|害怕|万一|吗|能不能|是否|保密|不想|不要|别|不会")
+_WORRY = re.compile(
+    r"会不会|会被|会让|会把|怕|担心|害怕|万一|要是|如果|吗|能不能|是否|保密|不想|不要|别|不会|谁来保护|怎么办"
+)
 # questions about the rules on time, not about one's own case
 _RULE_QUESTION = re.compile(r"多久|多长时间|期限|规定|正常吗|合法|超期|超过|找谁|怎么办|能不能|可以|多少天|几天")
 # a first-person account of something that happened, or an explicit wish to complain
@@ -88,6 +90,12 @@ _GRIEVANCE = re.compile(
     r"不服|罚了|罚款|冤枉|欺负|骗|被偷|被盗|不管|没人管|不作为"
 )
 _FIRST_PERSON = re.compile(r"我|我们|我家|本人|俺|咱")
+_ACCOUNT = 40  # characters: a first-person message this long tells a story, whatever it asks at the end
+# 「举报了会不会被打击报复」「要是他报复我，谁来保护我」: a worry about what may happen to the one who
+# complains is a question the regulation answers (第十八条), not an account of retaliation
+_RETALIATION_WORRY = re.compile(
+    r"(会不会|会被|要是|如果|万一|怕|担心|害怕|生怕).{0,12}(打击报复|报复|穿小鞋|找.{0,2}麻烦|收拾我|连累)"
+)
 
 # how far apart two parts of one meaning may stand: «对复查的意见我还是不服» has 6 between
 _NEAR = 12
@@ -294,13 +302,23 @@ def guess_intent(text: str, *, qa_confidence: float = 0.0) -> IntentGuess:
     if _STATUS_WORDS.search(stripped):
         return IntentGuess(Intent.STATUS, ("查进度",))
     question = [m.group(0) for m in _QUESTION.finditer(stripped)]
+    worry = _RETALIATION_WORRY.search(stripped)
+    # (only about a report or complaint the message names: 「名字别写了，怕被穿小鞋」 at the intake's
+    # name step is a wish to stay anonymous, which the dialogue reads itself)
+    if (
+        worry
+        and len(stripped) < _ACCOUNT
+        and _needs().find("report", stripped)
+        and (question or _WORRY.search(stripped))
+    ):
+        return IntentGuess(Intent.ASK, (worry.group(0),))
     grievance = [m.group(0) for m in _GRIEVANCE.finditer(stripped)]
     wish = _FILE_WISH.search(stripped)
     if wish:
         return IntentGuess(Intent.COMPLAIN, (wish.group(0),))
     first_person = bool(_FIRST_PERSON.search(stripped))
     # a long first-person account is a grievance even when it ends with a question
-    narrative = len(stripped) >= 40 and first_person and grievance
+    narrative = len(stripped) >= _ACCOUNT and first_person and grievance
     if narrative or (grievance and not question) or (grievance and first_person and qa_confidence < 0.6):
         return IntentGuess(Intent.COMPLAIN, tuple(dict.fromkeys(grievance))[:5])
     if question or qa_confidence >= 0.35:

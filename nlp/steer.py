@@ -13,6 +13,11 @@ the neighbourhood mentioning a fine in passing stays a petition). Evidence that 
 in `ask`, and the dialogue asks the citizen one question (wrongly sending an ordinary grievance
 away is the worst error). A matter that mixes doors lists all of them, the one the law puts first
 first (`precedence` in the data).
+
+A citizen who asks an office to do something for the public (「能不能多巡逻」「建议补个标志」) is
+petitioning; another door then needs the citizen to want its remedy too (to sue, be compensated,
+report a crime). A reporter's worry (「会不会被打击报复」「举报人信息会泄露吗」) is a question about
+protection (条例第三十条), not the report it mentions.
 """
 
 from __future__ import annotations
@@ -35,6 +40,25 @@ LONG = 200  # characters: past this, a door must be what the message is about (s
 OFF_CENTRE = 1.0  # what a door mentioned once in passing, deep in a long letter, loses
 RECURS = 3  # places: a long letter that comes back to a matter this often is plainly about it
 RECURS_BONUS = 0.5
+# 「能不能多巡逻」「建议出台政策」: the citizen asks an office to act for the public. Another door
+# then needs the citizen to want that door's remedy too (to sue, be compensated, report a crime…);
+# without one, what the account mentions in passing (a theft, a fine) is the background of a petition
+ASKS_OFFICE = "want.act"
+ASKS_OFFICE_PENALTY = 2.0
+_DOOR_WANTS = (
+    "want.sue",
+    "want.compensate",
+    "want.enforce",
+    "want.investigate",
+    "want.police",
+    "want.arbitrate",
+    "want.review",
+    "want.state_compensation",
+)
+# 「举报了会不会被打击报复」「举报人信息会泄露吗」: a question about the reporter's protection
+# (条例第三十条), whatever report it mentions — not the report itself
+REPORTER_WORRY = "what.reporter_worry"
+REPORTER_WORRY_PENALTY = 1.0  # enough to silence what the worry mentions (「举报了村支书」), not a report it comes with
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +175,15 @@ class Steerer:
                 held.setdefault(rule.door, []).append(rule)
                 strength[rule] = rule.strength + _weight_of_place(windows, meaning)
         scores = {door: 0.0 for door in (PETITION, *self.rules.precedence)}
+        asks_office = ASKS_OFFICE in keys and not any(w in keys for w in _DOOR_WANTS)
         for door, rules in held.items():
+            for rule in rules:
+                if REPORTER_WORRY in keys:
+                    strength[rule] -= REPORTER_WORRY_PENALTY
+                elif asks_office:
+                    # who did it and what they did, both told, stand; a bare act (「有人偷电瓶」) does not
+                    told_who = any(k.startswith("who.") for entry in rule.when for k in entry)
+                    strength[rule] -= ASKS_OFFICE_PENALTY / 2 if told_who else ASKS_OFFICE_PENALTY
             rules.sort(key=lambda r: -strength[r])
             strengths = [strength[r] for r in rules]
             # a second, independent reason for the same door counts a little

@@ -196,3 +196,95 @@ def test_a_reading_computes_its_answer_and_department_once_when_asked(engine) ->
     first = question.retrieval
     assert first is not None and first is question.retrieval
     assert [c.article for c in first.citations()] == [c.article for c in engine.ask(question.text).citations()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小区后门晚上总有人偷自行车，派出所能不能加强巡逻",
+        "那个路口上个月刚给我开了罚单，可根本看不到限速牌，建议补个标志",
+        "希望县里出台政策，给山区学校的老师多一点补贴",
+        "想问问欠薪投诉有没有专门的热线，打哪个电话",
+    ],
+)
+def test_asking_an_office_to_act_is_a_petition(engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A theft or a fine told as the background of a request for a public service does not send
+    the citizen away; the door would need the citizen to want its remedy."""
+    verdict = engine.steer(text)
+    assert verdict.channel == "petition", verdict.cues
+    assert not verdict.ask, verdict.ask
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("电动车被偷了，我要报案，也希望派出所加强巡逻", "criminal_report"),
+        ("罚单开错了我不服，要申请行政复议，也建议路口补个标志", "admin_remedy"),
+    ],
+)
+def test_asking_an_office_to_act_keeps_a_door_the_citizen_wants(engine, text: str, channel: str) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer(text).channel == channel
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "要是我举报了村支书，会不会被打击报复",
+        "实名反映局长的问题，你们会不会把我的名字告诉他",
+        "举报人的身份信息会不会泄露",
+        "我怕投诉以后被穿小鞋，有人保护吗",
+    ],
+)
+def test_a_reporters_worry_is_a_question_not_a_report(engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    """条例第三十条: 「会不会被报复」「信息会泄露吗」 ask about protection; they report nobody."""
+    reading = engine.read(text)
+    assert reading.verdict.channel == "petition" and not reading.verdict.ask, reading.verdict.cues
+    assert reading.intent.intent.value in ("ask", "confidential"), reading.intent
+    assert not reading.urgency.urgent, reading.urgency
+
+
+def test_retaliation_told_as_a_fact_is_still_reported(engine) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer("我举报了村主任贪污扶贫款，他现在打击报复我，把我家的低保停了").channel == "discipline_report"
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("村出纳把修桥的钱揣进自己口袋了", "discipline_report"),
+        ("我在工地上干活摔断了胳膊，包工头不闻不问", "labor_arbitration"),
+        ("厂里把我的工资卡押着，每月只给生活费", "labor_arbitration"),
+        ("我承包的山林让外村人偷偷砍了", "rural_land_arbitration"),
+        ("我弟跟我争爸妈留下的老屋", "civil_litigation"),
+        ("派出所留置盘问了我一天一夜，最后说搞错人了，损失谁承担", "state_compensation"),
+        ("我在商场租了个铺面，合同没到期商场就要收回，押金也不退", "civil_litigation"),
+    ],
+)
+def test_doors_in_everyday_words(engine, text: str, channel: str) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer(text).channel == channel, engine.steer(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "村里修路占了我家两分菜地，说好的补偿到现在没给，请镇上帮忙问问",
+        "社区的人来核查低保，说我们骗钱，态度很凶",
+        "物业每年多收我们几百块钱，收费不透明，希望住建局管一管",
+        "派出所的民警帮我找回了被偷的电动车，想表扬一下他们",
+    ],
+)
+def test_ordinary_petitions_mentioning_money_police_or_land(engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    verdict = engine.steer(text)
+    assert verdict.channel == "petition", verdict.cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["城管野蛮执法，把我的三轮车掀翻了，菜全烂了，我要他们赔", "派出所扣了我的货车半年，耽误了生意，损失谁来赔"],
+)
+def test_damage_done_by_enforcement_is_state_compensation(engine, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert engine.steer(text).channel == "state_compensation", engine.steer(text).cues
+
+
+def test_an_arbitration_clause_between_companies_is_not_labour(engine) -> None:  # type: ignore[no-untyped-def]
+    text = "我们公司和供货商签的合同里约定了仲裁，对方货款一直不付，我们想申请仲裁"
+    assert engine.steer(text).channel == "commercial_arbitration"
