@@ -21,7 +21,7 @@ from nlp import Intent
 from nlp.extract import Correction, extract_fields, group_size_in, looks_like_name, read_correction, valid_name
 from nlp.pii import mask_phone
 
-from .. import choices, qa
+from .. import choices, qa, story
 from ..context import Context
 from ..router import Router
 from ..types import Button, rows
@@ -90,7 +90,18 @@ async def complain(ctx: Context, text: str) -> None:
     if ctx.state.name.startswith("intake:") and load(ctx) is not None:
         offer_resume(ctx)
         return
-    begin(ctx, text or None)
+    if text:
+        story.keep(ctx, text)
+    begin(ctx, story.take(ctx))  # what they told before /complain is the complaint's story
+
+
+def start_filing(ctx: Context) -> None:
+    """The citizen agreed to file (pressed, typed or asked): a draft from what they told."""
+    urgent = bool(ctx.state.data.get("urgent"))
+    begin(ctx, story.take(ctx))
+    if urgent and (fresh := load(ctx)) is not None:
+        fresh.urgent = True
+        save(ctx, fresh)
 
 
 @router.command("cancel")
@@ -162,11 +173,7 @@ async def intake_button(ctx: Context, payload: str) -> None:
         if in_dialogue:
             offer_resume(ctx)
         else:
-            urgent = bool(ctx.state.data.get("urgent"))
-            begin(ctx, ctx.state.data.pop("seed", None))
-            if urgent and (fresh := load(ctx)) is not None:
-                fresh.urgent = True
-                save(ctx, fresh)
+            start_filing(ctx)
         return
     if action == "restore":
         saved = ctx.state.data.pop("cancelled_draft", None)

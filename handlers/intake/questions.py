@@ -21,6 +21,7 @@ from nlp.extract import (
 from nlp.pii import mask_phone
 
 from ..context import Context
+from ..story import tells_something
 from ..types import Button, rows
 from . import text as t
 from .draft import AS_ABOVE, Draft
@@ -29,11 +30,6 @@ DRAFT_KEY = "draft"
 MAX_FILES = attachment_store.MAX_FILES_PER_CASE
 MIN_FACTS_CHARS = 10
 LONG_STORY = 30  # characters: an answer this long at a short-answer step is the story, told early
-MIN_STORY_CHARS = 8  # what a first message must hold beyond announcing a complaint to count as its facts
-_ANNOUNCEMENT = re.compile(
-    r"(?:你好|您好|同志|请问)?[，,！!]?(?:我|俺|我们)?(?:想|要|需要|来)?(?:问一下|问问|咨询一下|咨询)?"
-    r"(?:反映|投诉|举报|检举|控告|上访|信访|登记|告状)(?:一下|个|一个|下)?(?:问题|事情|情况|事)?"
-)
 _NAME_SEPARATORS = re.compile(r"[，,、;；\s/]+|和|及|与|跟|还有")
 _NOT_A_REPRESENTATIVE = re.compile(
     r"^(?:我们|大家)?(?:推选了?|选了?|定了?)?(?:代表是|代表|就是|就|是)*|等?(?:[两二三四五\d]个?人|他们|我们)?$"
@@ -256,8 +252,7 @@ def absorb_story(ctx: Context, draft: Draft, story: str) -> list[str]:
     """A grievance told before the dialogue began: its facts, and any field it states plainly."""
     taken: list[str] = []
     # 「我想反映个问题」「问一下反映物业收费的事」 announce a complaint; they are not its facts
-    account = _ANNOUNCEMENT.sub("", story)
-    if sum(1 for ch in account if ch.isalnum()) >= MIN_STORY_CHARS:
+    if tells_something(story):
         draft.facts = story
         draft.summary = story.split("\n", 1)[0][:60]
         taken.append("facts")

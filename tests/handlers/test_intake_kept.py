@@ -51,3 +51,76 @@ async def test_an_address_typed_at_its_question_or_as_a_correction_is_stored_who
     assert "地址：为民路街道幸福小区3栋\n" in citizen.text
     await citizen.send("确认提交")
     assert (await the_case(store)).address == "为民路街道幸福小区3栋"
+
+
+STORY = "我们小区门口的路灯坏了两个月了，晚上很黑，物业也不管"
+FACTS_ASKED = "请说说发生了什么"
+
+
+async def file_from_name(citizen: Citizen) -> None:
+    """From the name question to the summary, answering only what is asked."""
+    asked = []
+    for answer in ("王明", "13612340001", ADDRESS):
+        asked.append(citizen.text)
+        await citizen.send(answer)
+    asked.append(citizen.text)
+    await to_summary(citizen)
+    assert not any(FACTS_ASKED in text for text in asked)
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        [],
+        ["这个归谁管？"],  # a question answered in between
+        ["/help"],
+    ],
+)
+@pytest.mark.parametrize("agree", ["帮我登记", "/complain", "那你帮我登记吧", "我要反映"])
+async def test_the_story_told_first_is_the_facts_whatever_comes_between(assistant, store, between, agree) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(STORY)
+    for text in between:
+        await citizen.send(text)
+    await citizen.send(agree)
+    assert "怎么称呼" in citizen.text and FACTS_ASKED not in citizen.text
+    await file_from_name(citizen)
+    await citizen.send("确认提交")
+    assert (await the_case(store)).facts.startswith("我们小区门口的路灯坏了两个月了")
+
+
+async def test_a_story_the_answer_was_unsure_about_is_kept_for_the_offered_button(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("小区路灯坏了两个月了，晚上黑漆漆的，这种事怎么办")
+    if "我要反映问题" in citizen.buttons:
+        await citizen.press("我要反映问题")
+    else:
+        await citizen.send("帮我登记")
+    assert FACTS_ASKED not in citizen.text
+    await file_from_name(citizen)
+    await citizen.send("确认提交")
+    assert "路灯坏了两个月" in (await the_case(store)).facts
+
+
+async def test_a_story_told_in_two_messages_is_kept_whole(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("我想投诉")
+    await citizen.send(STORY)
+    await citizen.send("上周还有个老人在那里摔倒了，腿都摔青了")
+    await citizen.send("帮我登记")
+    await file_from_name(citizen)
+    await citizen.send("确认提交")
+    facts = (await the_case(store)).facts
+    assert "路灯坏了两个月" in facts and "老人在那里摔倒" in facts and "我想投诉" not in facts
+
+
+async def test_name_phone_and_address_in_the_story_are_not_asked_again(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(f"我叫王明，电话13612340001，{ADDRESS}，{STORY}")
+    await citizen.send("这个归谁管？")
+    await citizen.send("帮我登记")
+    assert "姓名、电话、地址" in citizen.text and "请求" in citizen.text  # asked only for what is missing
+    await to_summary(citizen)
+    await citizen.send("确认提交")
+    case = await the_case(store)
+    assert (case.name, case.phone, case.address) == ("王明", "13612340001", ADDRESS)
