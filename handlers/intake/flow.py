@@ -39,6 +39,7 @@ from .questions import (
     buttons_for,
     confirm,
     confirm_buttons,
+    facts_within_limit,
     field_menu,
     labels,
     load,
@@ -82,6 +83,8 @@ def begin(ctx: Context, seed: str | None = None) -> None:
             note = t.FROM_STORY.format(fields=labels(taken))
         if draft.anonymous:
             note = f"{note}\n{t.ANONYMOUS_NOTE}" if note else t.ANONYMOUS_NOTE
+        if full := facts_within_limit(draft, ctx.cut):
+            note = f"{note}\n{full}" if note else full
     advance(ctx, draft, note)
 
 
@@ -418,6 +421,10 @@ def _declined_in_passing(ctx: Context, draft: Draft, step: str, text: str, meani
 def _take_answer(ctx: Context, draft: Draft, step: str, text: str) -> None:
     taken = absorb(draft, text, step)
     error = set_field(draft, step, own_answer(step, text))
+    if error is None and step == "facts" and (full := facts_within_limit(draft, ctx.cut)):
+        choices.clear_misses(ctx)
+        advance(ctx, draft, f"{t.NOTED.format(fields=labels(taken))}\n{full}" if taken else full)
+        return
     if error is None:
         choices.clear_misses(ctx)
         if step == "group_size" and draft.group_size and draft.group_size > 1 and draft.representatives is None:

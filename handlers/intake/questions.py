@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from backend import attachments as attachment_store
+from backend.filing import MAX_FACTS_CHARS
 from knowledge import payloads
 from nlp.choices import compact, reader_for
 from nlp.extract import (
@@ -264,6 +265,15 @@ def absorb_story(ctx: Context, draft: Draft, story: str) -> list[str]:
         draft.go_anonymous()
         taken.append("name")
     return taken
+
+
+def facts_within_limit(draft: Draft, cut: bool = False) -> str | None:
+    """The one limit on the facts (backend/filing.py): what is past it is cut, and said (the note).
+    A message cut at the same limit (Context.cut) filled the facts too."""
+    if draft.facts and (len(draft.facts) > MAX_FACTS_CHARS or (cut and len(draft.facts) >= MAX_FACTS_CHARS)):
+        draft.facts = draft.facts[:MAX_FACTS_CHARS]
+        return t.FACTS_FULL.format(limit=MAX_FACTS_CHARS)
+    return None
 
 
 def labels(fields: list[str]) -> str:

@@ -43,6 +43,10 @@ INVALID = {
     "representatives": "代表最多 5 人（条例第二十条），请输入代表的姓名，用逗号隔开；暂不推选请回复「暂不推选」。",
 }
 INVALID_AGAIN = "也可以发送 /cancel 取消，或拨打 {hotline} 请工作人员帮您登记。"
+FACTS_FULL = (
+    "事实最多 {limit} 个字（登记表的统一上限），已收下前 {limit} 个字。"
+    "更详细的材料可以在附件一步作为文件（PDF、Word、照片）发送，或在核对时说「事实改成……」换成精简的版本。"
+)
 LONG_STORY_KEPT = "您说的情况我先记下了。"
 GOT_FILES = "已收到 {count} 个文件（{names}）。还有的话继续发，没有了就回复「没有了」。"
 FILE_REFUSED = "这个文件没能收下：{why}。"

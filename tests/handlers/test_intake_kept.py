@@ -124,3 +124,47 @@ async def test_name_phone_and_address_in_the_story_are_not_asked_again(assistant
     await citizen.send("确认提交")
     case = await the_case(store)
     assert (case.name, case.phone, case.address) == ("王明", "13612340001", ADDRESS)
+
+
+async def test_one_limit_for_the_facts_everywhere() -> None:
+    from backend.filing import MAX_FACTS_CHARS
+    from bot.config import Config
+    from handlers.context import Services
+    from tests.auxil.paths import REPO
+
+    assert Config(_env_file=None).max_message_chars == MAX_FACTS_CHARS
+    assert Services.__dataclass_fields__["max_message_chars"].default == MAX_FACTS_CHARS
+    chat_box = (REPO / "bot" / "static" / "chat.html").read_text("utf-8")
+    assert f'maxlength="{MAX_FACTS_CHARS}"' in chat_box
+
+
+async def test_facts_cut_at_the_limit_are_kept_with_the_limit_stated(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    from backend.filing import MAX_FACTS_CHARS
+
+    citizen = Citizen(assistant)
+    await citizen.send("/complain")
+    for answer in ("王明", "13612340001", ADDRESS):
+        await citizen.send(answer)
+    told = "路灯坏了很久。" * (MAX_FACTS_CHARS // 7 + 50)
+    await citizen.send(told)
+    assert f"超过了 {MAX_FACTS_CHARS} 字" in citizen.text and f"事实最多 {MAX_FACTS_CHARS} 个字" in citizen.text
+    assert "怎么解决" in citizen.text
+    await to_summary(citizen)
+    await citizen.send("确认提交")
+    assert (await the_case(store)).facts == told[:MAX_FACTS_CHARS]
+
+
+async def test_a_story_told_over_several_messages_stays_within_the_one_limit(assistant, store) -> None:  # type: ignore[no-untyped-def]
+    from backend.filing import MAX_FACTS_CHARS
+
+    citizen = Citizen(assistant)
+    await citizen.send(STORY)
+    part = "上周还有个老人在那里摔倒了，腿都摔青了。" * (MAX_FACTS_CHARS // 40)
+    await citizen.send(part)
+    await citizen.send(part.replace("上周", "前天"))
+    await citizen.send("帮我登记")
+    assert f"事实最多 {MAX_FACTS_CHARS} 个字" in citizen.text
+    await file_from_name(citizen)
+    await citizen.send("确认提交")
+    facts = (await the_case(store)).facts
+    assert len(facts) == MAX_FACTS_CHARS and facts.startswith("我们小区门口的路灯坏了两个月了")

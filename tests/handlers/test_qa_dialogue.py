@@ -69,7 +69,7 @@ async def test_any_text_gets_a_polite_answer(assistant, text: str) -> None:  # t
 
 async def test_oversized_text_is_cut_with_a_note(assistant) -> None:  # type: ignore[no-untyped-def]
     replies = await Citizen(assistant).send("信访事项多久办结" * 2000)
-    assert "前 2000 个字" in replies[0].text
+    assert "超过了 4000 字" in replies[0].text
     assert len(replies) >= 2
 
 
