@@ -6,7 +6,9 @@ is rate-limited per address and per number, so it cannot be used to find out who
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,6 +75,17 @@ async def status(request: web.Request) -> web.Response:
     except NotFound:
         return json_error(404, NOT_FOUND)
     return json_response(answer)
+
+
+@routes.get("/status")
+async def status_page(_request: web.Request) -> web.Response:
+    """The web status page: 受理编号 + phone, from any device (it asks POST /api/v1/status)."""
+    return web.Response(text=_status_html(), content_type="text/html", charset="utf-8")
+
+
+@functools.cache
+def _status_html() -> str:
+    return (resources.files("bot") / "static" / "status.html").read_text("utf-8")
 
 
 @routes.get("/api/v1/reception-days")
