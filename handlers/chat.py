@@ -23,6 +23,8 @@ ASK_BUTTON = Button("先咨询政策", "qa:prompt")
 
 async def free_text(ctx: Context) -> None:
     """(Danger to a person was already cared for by the assistant, before any handler.)"""
+    if intake.after_the_dialogue(ctx):
+        return
     reading = ctx.reading
     guess = reading.intent
     if not reading.urgency.urgent and await qa.answer_need(ctx, guess):

@@ -121,6 +121,27 @@ async def cancel(ctx: Context, _args: str) -> None:
         ctx.say(t.NOTHING_TO_CANCEL)
 
 
+def after_the_dialogue(ctx: Context) -> bool:
+    """With no dialogue going on: 「继续登记」「恢复」 bring back a draft set aside with 「不弄了」;
+    「刚才说到哪了」「继续」「确认提交」 after filing (or with nothing begun) get a clear answer."""
+    if len(ctx.text) > 20:
+        return False
+    said = choices.reader(ctx).read(ctx.text, ("resume", "continue", "restore", "submit"))
+    if not said.plain or not said.meanings:
+        return False
+    if said.meanings & {"resume", "continue", "restore"} and ctx.state.data.get("cancelled_draft"):
+        restored = Draft.from_dict(ctx.state.data.pop("cancelled_draft"))
+        ctx.say(t.RESTORED)
+        advance(ctx, restored)
+        return True
+    filed = ctx.state.data.get("filed") or {}
+    if filed:
+        ctx.say(t.ALREADY_DONE.format(ticket=list(filed.values())[-1]), rows(new_complaint_button()))
+    else:
+        ctx.say(t.NOTHING_IN_PROGRESS, rows(new_complaint_button()))
+    return True
+
+
 def offer_resume(ctx: Context) -> None:
     draft = load(ctx) or Draft()
     touched = ctx.state.data.get("touched")
@@ -332,7 +353,7 @@ async def answer(ctx: Context) -> None:
 
 def _not_an_answer(ctx: Context, draft: Draft, step: str, text: str) -> bool:
     """「稍等」「回头再说」 (once), 「刚才说到哪了」, 「重新开始」, 「不弄了」: about the dialogue, not the step."""
-    meant = choices.reader(ctx).read(text, ("cancel", "restart", "resume", "wait", "later"))
+    meant = choices.reader(ctx).read(text, ("cancel", "restart", "resume", "continue", "wait", "later"))
     in_passing = step not in (*FREE_TEXT_STEPS, "confirm", "attachments") and len(text) <= SHORT_ASIDE
     aside = meant.found and meant.meanings <= {"wait", "later"} and (meant.plain or in_passing)
     # an aside said a second time at the same step is read as an answer after all
@@ -344,7 +365,7 @@ def _not_an_answer(ctx: Context, draft: Draft, step: str, text: str) -> bool:
     if not meant.plain or len(meant.meanings) != 1:
         return False
     (meaning,) = meant.meanings
-    if meaning == "resume":
+    if meaning in ("resume", "continue"):  # 「刚才说到哪了」「继续」: where we are, and what is kept
         welcome_back(ctx, draft)
     elif meaning == "restart":
         begin(ctx)

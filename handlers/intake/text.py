@@ -68,6 +68,11 @@ CANCELLED = "已取消，这次填写的内容没有提交。改变主意的话�
 NOTHING_TO_CANCEL = "当前没有进行中的操作。"
 CANCELLED_OTHER = "好的，已取消。还有什么可以帮您？"
 RESTORED = "已恢复刚才填写的内容。"
+ALREADY_DONE = (
+    "您上次的反映已经提交了，受理编号 {ticket}，不用再填。发送 /status {ticket} 可以查询进度；"
+    "要反映新的问题，请点「我要反映问题」。"
+)
+NOTHING_IN_PROGRESS = "目前没有填到一半的登记。要反映问题，请点「我要反映问题」，或直接把情况告诉我。"
 NOTHING_TO_RESTORE = "没有可以恢复的内容了，我们重新开始吧。"
 RESUME = "您上次（{when}）填写的反映还没有提交，已填了：{filled}。要接着填吗？"
 WAITING = "好的，不着急，您准备好了直接发给我就行。"

@@ -168,3 +168,53 @@ async def test_a_story_told_over_several_messages_stays_within_the_one_limit(ass
     await citizen.send("确认提交")
     facts = (await the_case(store)).facts
     assert len(facts) == MAX_FACTS_CHARS and facts.startswith("我们小区门口的路灯坏了两个月了")
+
+
+@pytest.mark.parametrize("back", ["刚才说到哪了", "继续", "我回来了"])
+async def test_coming_back_resumes_at_the_step_with_what_is_kept(assistant, back: str) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    for text in ("/complain", "王明", "13612340001"):
+        await citizen.send(text)
+    await citizen.send(back)
+    assert "已填了：姓名、电话" in citizen.text and "住址" in citizen.text
+    await citizen.send(ADDRESS)
+    assert FACTS_ASKED in citizen.text  # the address was taken, 「继续」 was not
+
+
+@pytest.mark.parametrize("later", ["继续登记", "恢复", "继续"])
+async def test_a_draft_set_aside_mid_way_is_kept_and_typed_back(assistant, later: str) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    for text in ("/complain", "王明", "13612340001"):
+        await citizen.send(text)
+    await citizen.send("不弄了")
+    assert "要取消这次登记吗" in citizen.text  # asked to confirm first
+    await citizen.send("是的")
+    assert "已取消" in citizen.text
+    await citizen.send(later)
+    assert "已恢复" in citizen.text and "住址" in citizen.text
+    await citizen.send(ADDRESS)
+    await citizen.send(STORY)
+    await to_summary(citizen)
+    assert "姓名：王明" in citizen.text and "电话：136****0001" in citizen.text
+
+
+@pytest.mark.parametrize("typed", ["确认提交", "继续", "刚才说到哪了"])
+async def test_after_filing_the_old_dialogue_gets_a_clear_answer(assistant, store, typed: str) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    for text in ("/complain", "王明", "13612340001", ADDRESS, STORY):
+        await citizen.send(text)
+    await to_summary(citizen)
+    summary = citizen.last
+    await citizen.send("确认提交")
+    ticket = (await the_case(store)).ticket
+    await citizen.send(typed)
+    assert f"已经提交了，受理编号 {ticket}" in citizen.text
+    for button in [b.data for r in summary for b in r.button_list]:  # the summary's buttons, pressed late
+        await citizen.send(button=button)
+        assert "已经提交过了" in citizen.text or "已经结束" in citizen.text or "不在了" in citizen.text, citizen.text
+
+
+async def test_coming_back_with_nothing_begun_is_told_so(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("刚才说到哪了")
+    assert "没有填到一半的登记" in citizen.text and "我要反映问题" in citizen.buttons
