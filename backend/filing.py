@@ -34,6 +34,9 @@ CONCLUDE_DAYS = 60  # 条例第三十四条
 MAX_EXTENSION_DAYS = 30  # 条例第三十四条
 REVIEW_REQUEST_DAYS = 30  # 条例第三十五条、第三十六条
 REVIEW_ANSWER_DAYS = 30
+# the one limit on a complaint's facts (事实), for every intake — the chat (its message limit too: one
+# message can hold all of it), the web chat's box, staff registration; longer text is never cut silently
+MAX_FACTS_CHARS = 4000
 DISCIPLINE = "discipline_report"  # the steering channel of 检举控告
 
 # ── 审计记录中的说明 ───────────────────────────────────────────────────────────

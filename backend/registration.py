@@ -29,7 +29,7 @@ from nlp.route import accused_department
 from . import attachments as attachment_store
 from .auth import Viewer
 from .errors import FieldErrors, Invalid
-from .filing import CaseDraft, FilingResult, Routing, file_case
+from .filing import MAX_FACTS_CHARS, CaseDraft, FilingResult, Routing, file_case
 from .models import Case
 from .repo import citizens
 from .repo.events import record_told
@@ -44,6 +44,7 @@ ERRORS = {
     "phone": "电话应为 11 位手机号或带区号的座机（如 0731-84567890）",
     "address": "住址请写到区或镇街道（至少 4 个字，含中文）",
     "facts": "事实请写清时间、地点、经过（至少 10 个字）",
+    "facts_long": f"事实最多 {MAX_FACTS_CHARS} 字，请精简；详细材料可以作为附件上传",
     "request": "请写明信访人的请求（至少 2 个字）",
     "group_size": "涉及人数应为 1 到 100000 之间的整数",
     "representatives": "代表不超过 5 人（条例第二十条），姓名用逗号隔开",
@@ -91,7 +92,7 @@ class Registered:
     first_handler: str | None  # who registered the case (an earlier one's, when this joined it)
 
 
-def _text(body: Mapping[str, Any], key: str, limit: int = 4000) -> str:
+def _text(body: Mapping[str, Any], key: str, limit: int | None = 4000) -> str:
     value = body.get(key)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
@@ -121,9 +122,11 @@ def parse(body: Mapping[str, Any], today: date, files: list[tuple[str, bytes]] |
     address = _text(body, "address", 256)
     if address and (len(address) < 4 or not re.search(r"[\u4e00-\u9fa5]", address)):
         errors["address"] = ERRORS["address"]
-    facts, request = _text(body, "facts"), _text(body, "request")
+    facts, request = _text(body, "facts", None), _text(body, "request")
     if len(facts) < 10:
         errors["facts"] = ERRORS["facts"]
+    elif len(facts) > MAX_FACTS_CHARS:
+        errors["facts"] = ERRORS["facts_long"]  # asked to shorten: a cut would lose what staff typed
     if len(request) < 2:
         errors["request"] = ERRORS["request"]
     group_size = 1

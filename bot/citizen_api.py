@@ -6,7 +6,9 @@ is rate-limited per address and per number, so it cannot be used to find out who
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +20,7 @@ from backend.repo import cases as case_repo
 from backend.repo import reception
 from backend.repo.events import EVENT_LABELS
 from backend.workflow import current_due
-from handlers.status import PUBLIC_EVENTS
+from handlers.status import PUBLIC_EVENTS, TOLD_NOTES
 from nlp.extract import normalise_phone
 
 from .http import RateLimiter, check_rate, json_error, json_response, read_json
@@ -32,8 +34,6 @@ TICKET_RATE = web.AppKey("status_ticket_rate", RateLimiter)
 NOT_FOUND = "没有找到：请核对受理编号和登记时留的电话号码。"
 TOO_MANY = "查询太频繁，请稍后再试"
 # ─────────────────────────────────────────────────────────────────────────────
-# events whose note is what the citizen was told (a reply, an opinion, a reason)
-_TOLD_NOTES = frozenset({"replied", "concluded", "reviewed", "re_examined", "rejected", "extended"})
 
 
 def progress(case: Case) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def progress(case: Case) -> dict[str, Any]:
                 "at": e.at.isoformat(),
                 "kind": e.kind,
                 "label": EVENT_LABELS.get(e.kind, e.kind),
-                **({"note": e.note} if e.kind in _TOLD_NOTES and e.note else {}),
+                **({"note": e.note} if e.kind in TOLD_NOTES and e.note else {}),
             }
             for e in case.events
             if e.kind in PUBLIC_EVENTS
@@ -75,6 +75,17 @@ async def status(request: web.Request) -> web.Response:
     except NotFound:
         return json_error(404, NOT_FOUND)
     return json_response(answer)
+
+
+@routes.get("/status")
+async def status_page(_request: web.Request) -> web.Response:
+    """The web status page: 受理编号 + phone, from any device (it asks POST /api/v1/status)."""
+    return web.Response(text=_status_html(), content_type="text/html", charset="utf-8")
+
+
+@functools.cache
+def _status_html() -> str:
+    return (resources.files("bot") / "static" / "status.html").read_text("utf-8")
 
 
 @routes.get("/api/v1/reception-days")

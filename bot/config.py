@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from backend.filing import MAX_FACTS_CHARS
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./xinfang.db"
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 
@@ -34,7 +36,7 @@ class Config(BaseSettings):
     timezone: str = Field("Asia/Shanghai", validation_alias=AliasChoices("XINFANG_TIMEZONE", "timezone"))
     # public hotline offered when the assistant is not sure
     hotline: str = Field("12345", validation_alias=AliasChoices("XINFANG_HOTLINE", "hotline"))
-    max_message_chars: int = 2000
+    max_message_chars: int = MAX_FACTS_CHARS  # a message can hold a complaint's whole facts
     max_attachment_bytes: int = 10 * 1024 * 1024
     # API rate limit for the public endpoints, per client address
     api_rate_per_minute: int = Field(60, validation_alias=AliasChoices("XINFANG_API_RATE", "api_rate_per_minute"))

@@ -26,7 +26,7 @@ from .types import Button, Incoming, Reply, rows
 log = logging.getLogger(__name__)
 
 # ── 用户可见文字 ──────────────────────────────────────────────────────────────
-TOO_LONG = "您的消息比较长，我先读了前 {limit} 个字。内容多的话可以分几条发。"
+TOO_LONG = "您的消息超过了 {limit} 字，我先收下了前 {limit} 个字（到「……{end}」为止）。"
 STALE_BUTTON = "这个按钮已经失效了（可能是之前的对话）。请看下面的菜单，或直接打字告诉我。"
 UNKNOWN_COMMAND = "没有这个命令。"
 STORE_DOWN = (
@@ -172,13 +172,14 @@ class Assistant:
                 await citizens.touch(session, citizen_id, incoming.chat_id)  # they wrote: not blocking us
             before = (loaded.state, copy.deepcopy(loaded.data))
             ctx = Context(incoming, text, DialogueState(loaded.state, loaded.data), citizen_id, uow, self.services)
+            ctx.cut = cut
             if read:
                 ctx.keep_reading(read[0])  # a rerun reads nothing twice
             read.append(ctx)
             await self._dispatch(ctx)
             choices.remember(ctx)
             if cut:
-                ctx.replies.insert(0, Reply(TOO_LONG.format(limit=limit)))
+                ctx.replies.insert(0, Reply(TOO_LONG.format(limit=limit, end=text[-12:])))
             await dialogue.save(session, incoming.key, ctx.state.name, ctx.state.data, before)
             if finish is not None:
                 recorded = await finish(uow, ctx.replies)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from backend.filing import MAX_FACTS_CHARS
 from backend.store import UnitOfWork
 from nlp import Engine, Reading
 
@@ -22,7 +23,7 @@ class Services:
     engine: Engine
     hotline: str = "12345"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
-    max_message_chars: int = 2000
+    max_message_chars: int = MAX_FACTS_CHARS
     max_attachment_bytes: int = 10 * 1024 * 1024
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
 
@@ -59,6 +60,7 @@ class Context:
     uow: UnitOfWork
     services: Services
     replies: list[Reply] = field(default_factory=list)
+    cut: bool = False  # the message was longer than the limit: `text` is its beginning
     _reading: Reading | None = field(default=None, repr=False)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend.repo import reception
 from knowledge import REGULATION, Citation, FaqEntry
 from knowledge.numerals import article_label
 from nlp import Intent, IntentGuess, Retrieval, has_meaning
@@ -26,8 +27,15 @@ NOT_SURE = (
 NOT_UNDERSTOOD = "抱歉，我没看懂这条消息 🙂 您可以直接用文字提问，比如「信访事项多久办结？」"
 UNKNOWN_TOPIC = "这个话题找不到了，可能条目已更新。请直接输入您的问题。"
 ASK_STAFF = Button("我要反映问题", "intake:start")
-LEADER_SCHEDULE = "领导接访的具体日期、地点和接访领导，以当地党委政府和信访部门公布的安排为准。"
+RECEPTION_DAYS = "最近的领导接访日（信访部门公布的安排）：\n{days}\n请带上身份证件和相关材料，按时到接访地点。"
+RECEPTION_DAY = "• {month}月{day}日（{weekday}） {leader}，地点：{place}{topics}"
+RECEPTION_TOPICS = "，接访事项：{topics}"
+NO_RECEPTION_DAYS = (
+    "目前还没有公布新的领导接访日。想当面向领导反映的，可以先在这里点「我要反映问题」把事情登记下来，"
+    "并写明希望当面反映，信访部门会按接访安排联系您；也可以拨打 {hotline} 询问最近的接访安排。"
+)
 LEADER_OFFER = "如果愿意，也可以先把事情在这里登记下来，工作人员会转给负责的部门办理。"
+WEEKDAYS = "一二三四五六日"
 CONFIDENTIAL_OFFER = "需要举报的，可以点「我要反映问题」在这里提交。"
 # ─────────────────────────────────────────────────────────────────────────────
 
@@ -164,11 +172,24 @@ async def review_request(ctx: Context, which: str | None) -> None:
 
 
 async def leader_reception(ctx: Context) -> None:
-    """领导接访: what the regulation promises (第十八条) and how to get there.
-
-    The reception-day schedule (GET /api/v1/reception-days) extends this answer with the next
-    dates, leaders and places once it exists; until then the citizen is told where they are
-    published."""
+    """领导接访: the days scheduled (the data of GET /api/v1/reception-days), or that none is and how
+    to ask for one; then what the regulation promises (第十八条)."""
+    days = await reception.upcoming(ctx.uow.session, ctx.services.today(), limit=5)
+    if days:
+        lines = "\n".join(
+            RECEPTION_DAY.format(
+                month=d.day.month,
+                day=d.day.day,
+                weekday=f"周{WEEKDAYS[d.day.weekday()]}",
+                leader=d.leader,
+                place=d.place,
+                topics=RECEPTION_TOPICS.format(topics=d.topics) if d.topics else "",
+            )
+            for d in days
+        )
+        ctx.say(RECEPTION_DAYS.format(days=lines))
+    else:
+        ctx.say(NO_RECEPTION_DAYS.format(hotline=ctx.services.hotline), rows(ASK_STAFF))
     entry = need_entry(ctx, "leader")
     if entry is not None:
-        answer_entry(ctx, entry, f"{LEADER_SCHEDULE}\n{LEADER_OFFER}", (ASK_STAFF,))
+        answer_entry(ctx, entry, LEADER_OFFER if days else "", (ASK_STAFF,) if days else ())

@@ -19,7 +19,7 @@ from nlp import Intent, Urgency, Verdict
 from nlp.pii import mask_pii
 from nlp.steer import CueHit
 
-from . import cards
+from . import cards, story
 from .context import Context
 from .router import Router
 from .types import Button, rows
@@ -98,7 +98,7 @@ async def show_card(ctx: Context, verdict: Verdict, text: str | None = None) -> 
     guidance_id = await guidance.record_guidance(
         ctx.uow.session, ctx.citizen_id, channel.id, verdict.confidence, [h.label for h in verdict.cues], last
     )
-    ctx.state.data["seed"] = text
+    story.keep(ctx, text)
     ctx.state.data["steer"] = {"channel": channel.id, "guidance": guidance_id}
     ctx.say(
         card,
@@ -132,7 +132,7 @@ def ask_which_door(ctx: Context, verdict: Verdict) -> None:
     doors = list(verdict.ask)
     offered = _choices(ctx, doors)
     ctx.go("steer:clarify", clarify={"text": ctx.text, "doors": doors, "offered": offered, "tries": 0})
-    ctx.state.data["seed"] = ctx.text
+    story.keep(ctx, ctx.text)
     _say_question(ctx, offered)
 
 
@@ -169,9 +169,9 @@ async def _settle(ctx: Context, choice: Choice, answer: str) -> None:
     """The citizen's answer decides: file it as a petition, or show the card of the door it means."""
     clarify = ctx.state.data.pop("clarify", {})
     ctx.go("idle")
-    story = clarify.get("text") or ctx.state.data.get("seed") or ""
+    earlier = clarify.get("text") or story.kept(ctx) or ""
     # the answer adds what the story lacked: read, record and file both together
-    told = f"{story}。{answer}" if answer else story
+    told = f"{earlier}。{answer}" if answer else earlier
     if PETITION in choice.doors:
         from .chat import offer_to_file
 
@@ -253,8 +253,7 @@ async def steer_button(ctx: Context, payload: str) -> None:
     elif action == "file":
         if guidance_id:
             await guidance.set_outcome(ctx.uow.session, guidance_id, ctx.citizen_id, "filed_anyway")
-        seed = ctx.state.data.pop("seed", None)
-        intake.begin(ctx, seed)
+        intake.begin(ctx, story.take(ctx))
         draft = ctx.state.data.get("draft", {})
         if steered.get("channel"):
             draft["steer_channel"] = steered["channel"]

@@ -64,15 +64,29 @@ _NAME_STRIP = re.compile(
 )
 _NAME_TAIL = re.compile(r"(?:就行了?|就好|就可以了?|吧|啊|呀)?[。.!！~～]*$")
 
+# the words that introduce an address, longest first: a shorter lead that is the start of a longer
+# one (「家住」 of 「家住在」, 「住」 of 「住址」) would leave the rest of the lead in the address
 _ADDRESS_LEAD = (
-    r"(?:我住在|我家住在|住在|家住|家在|我家在|我住|住址是|住址[:：]|地址是|地址[:：]|家庭住址[:：是]?|位于|地点在|地点是"
+    r"(?:(?:我的|我们的|我家的?|我们|我|俺)?(?:家庭住址|家住址|住址|地址)(?:是|在|为|[:：])?|(?:我们|我|俺)?家?住的?(?:地方|是|在)+"
+    r"|(?:我们|我|俺)?家(?:住在|住|在)|(?:我们|我|俺)住|(?:我们|我|俺)?(?:的|家)?(?:小区|村|单位|公司|厂)(?:在|位于)"
+    r"|位于|地点在|地点是|地点[:：]"
     r"|住(?=[A-Za-z\u4e00-\u9fa5]{0,6}?[市区县镇乡村]))"  # a bare 「住」 only before a place name (not 「住院」)
 )
 _ADDRESS = re.compile(
     rf"{_ADDRESS_LEAD}\s*([{_CJK}A-Za-z0-9\-#号栋单元室楼层（）()]{{3,60}}?)(?=[，,。.；;!！\s]|$|电话|手机)"
 )
 _ADDRESS_WORD = re.compile(r"[区县市镇乡村路街道巷号小区栋弄里苑园庄屯组楼单元室社区胡同大院厂院]")
-_ADDRESS_STRIP = re.compile(rf"^(?:我的|我)?(?:住址|地址|家庭住址)?(?:是|在|为|[:：])?\s*|^{_ADDRESS_LEAD}\s*")
+# an address said without a lead, as a clause of its own (「我是王强，139…，A市A2区银盆岭街道4栋，楼上…」):
+# a district or county, then at least one smaller place — the way Chinese addresses are written
+_PLACE = rf"[{_CJK}A-Za-z0-9]"
+_BARE_ADDRESS = re.compile(
+    rf"(?:^|(?<=[，,。.；;!！\s]))(?:(?:我们|我|俺)?(?:是|在)|(?:事情|事发)?(?:发生)?在|地点)?((?:{_PLACE}{{1,8}}?(?:省|自治区|市|自治州|州|盟))*{_PLACE}{{1,8}}?(?:区|县|旗)"
+    rf"(?:{_PLACE}{{1,12}}?(?:街道|镇|乡|村|路|街|巷|社区|小区|苑|园|栋|号|组|弄|里))+[{_CJK}A-Za-z0-9\-#号栋单元室楼层]{{0,12}}?)"
+    r"(?=[，,。.；;!！\s]|$|电话|手机)"
+)
+# what is left before an address typed as an answer: 「我住在」「地址：」「在」「是」 — never a character of the
+# address itself (「我们小区在A市…」 must not become 「们小区在A市…」)
+_ADDRESS_STRIP = re.compile(rf"^{_ADDRESS_LEAD}\s*|^(?:我们|我|俺)?(?:是|在|[:：])\s*")
 
 _REQUEST = re.compile(
     r"(?:^|(?<=[，,。.！!？?；;\s]))(?:我|我们|俺|本人|特此)?(?:强烈|真心|迫切)?"
@@ -81,7 +95,11 @@ _REQUEST = re.compile(
 _REASON = re.compile(r"(?:因为|由于|理由是|原因是|依据是|根据)")
 _NOT_BUT = re.compile(r"不是.+?[，,]?(?:而)?是(.+)$")
 _IS_NOT = re.compile(r"(?:应该)?是(.+?)[，,]?(?:而)?不是")  # 「是张珊，不是张三」
-_NEW_VALUE = re.compile(r"(?:应该是|应该为|应为|改成|改为|换成|写成|更正为|更正成|变成|是|为|叫|[:：])\s*(.+)$")
+# a one-character marker (「是」「为」「叫」「在」) only where a clause begins: inside a value it is the value's own
+# character (「地址不对，我们小区在为民路…」 is not 「民路…」)
+_NEW_VALUE = re.compile(
+    r"(?:应该是|应该为|应为|改成|改为|换成|写成|更正为|更正成|变成|(?:^|(?<=[，,\s])|(?<=应该)|(?<=其实)|(?<=实际))(?:是|为|叫|在)|[:：])\s*(.+)$"
+)
 _FIELD_LEAD = re.compile(r"^(?:我的)?(?:诉求|请求|要求|理由|原因)(?:是|为|[:：])\s*")
 
 _COUNT = re.compile(
@@ -215,6 +233,9 @@ def _address_in(text: str) -> re.Match[str] | None:
     for m in _ADDRESS.finditer(text):
         place = m.group(1)
         if len(place) >= 4 and _ADDRESS_WORD.search(place) and not _NOT_AN_ADDRESS.search(place):
+            return m
+    for m in _BARE_ADDRESS.finditer(text):
+        if not _NOT_AN_ADDRESS.search(m.group(1)):
             return m
     return None
 

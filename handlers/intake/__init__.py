@@ -8,8 +8,18 @@
 """
 
 from .draft import Draft
-from .flow import begin, router
+from .flow import after_the_dialogue, begin, router, start_filing
 from .questions import load, save
 from .submit import filed_message, format_date
 
-__all__ = ["Draft", "begin", "filed_message", "format_date", "load", "router", "save"]
+__all__ = [
+    "Draft",
+    "after_the_dialogue",
+    "begin",
+    "filed_message",
+    "format_date",
+    "load",
+    "router",
+    "save",
+    "start_filing",
+]

@@ -21,7 +21,7 @@ from nlp import Intent
 from nlp.extract import Correction, extract_fields, group_size_in, looks_like_name, read_correction, valid_name
 from nlp.pii import mask_phone
 
-from .. import choices, qa
+from .. import choices, qa, story
 from ..context import Context
 from ..router import Router
 from ..types import Button, rows
@@ -39,6 +39,7 @@ from .questions import (
     buttons_for,
     confirm,
     confirm_buttons,
+    facts_within_limit,
     field_menu,
     labels,
     load,
@@ -82,6 +83,8 @@ def begin(ctx: Context, seed: str | None = None) -> None:
             note = t.FROM_STORY.format(fields=labels(taken))
         if draft.anonymous:
             note = f"{note}\n{t.ANONYMOUS_NOTE}" if note else t.ANONYMOUS_NOTE
+        if full := facts_within_limit(draft, ctx.cut):
+            note = f"{note}\n{full}" if note else full
     advance(ctx, draft, note)
 
 
@@ -90,7 +93,18 @@ async def complain(ctx: Context, text: str) -> None:
     if ctx.state.name.startswith("intake:") and load(ctx) is not None:
         offer_resume(ctx)
         return
-    begin(ctx, text or None)
+    if text:
+        story.keep(ctx, text)
+    begin(ctx, story.take(ctx))  # what they told before /complain is the complaint's story
+
+
+def start_filing(ctx: Context) -> None:
+    """The citizen agreed to file (pressed, typed or asked): a draft from what they told."""
+    urgent = bool(ctx.state.data.get("urgent"))
+    begin(ctx, story.take(ctx))
+    if urgent and (fresh := load(ctx)) is not None:
+        fresh.urgent = True
+        save(ctx, fresh)
 
 
 @router.command("cancel")
@@ -105,6 +119,27 @@ async def cancel(ctx: Context, _args: str) -> None:
         ctx.say(t.CANCELLED_OTHER)
     else:
         ctx.say(t.NOTHING_TO_CANCEL)
+
+
+def after_the_dialogue(ctx: Context) -> bool:
+    """With no dialogue going on: 「继续登记」「恢复」 bring back a draft set aside with 「不弄了」;
+    「刚才说到哪了」「继续」「确认提交」 after filing (or with nothing begun) get a clear answer."""
+    if len(ctx.text) > 20:
+        return False
+    said = choices.reader(ctx).read(ctx.text, ("resume", "continue", "restore", "submit"))
+    if not said.plain or not said.meanings:
+        return False
+    if said.meanings & {"resume", "continue", "restore"} and ctx.state.data.get("cancelled_draft"):
+        restored = Draft.from_dict(ctx.state.data.pop("cancelled_draft"))
+        ctx.say(t.RESTORED)
+        advance(ctx, restored)
+        return True
+    filed = ctx.state.data.get("filed") or {}
+    if filed:
+        ctx.say(t.ALREADY_DONE.format(ticket=list(filed.values())[-1]), rows(new_complaint_button()))
+    else:
+        ctx.say(t.NOTHING_IN_PROGRESS, rows(new_complaint_button()))
+    return True
 
 
 def offer_resume(ctx: Context) -> None:
@@ -162,11 +197,7 @@ async def intake_button(ctx: Context, payload: str) -> None:
         if in_dialogue:
             offer_resume(ctx)
         else:
-            urgent = bool(ctx.state.data.get("urgent"))
-            begin(ctx, ctx.state.data.pop("seed", None))
-            if urgent and (fresh := load(ctx)) is not None:
-                fresh.urgent = True
-                save(ctx, fresh)
+            start_filing(ctx)
         return
     if action == "restore":
         saved = ctx.state.data.pop("cancelled_draft", None)
@@ -322,7 +353,7 @@ async def answer(ctx: Context) -> None:
 
 def _not_an_answer(ctx: Context, draft: Draft, step: str, text: str) -> bool:
     """「稍等」「回头再说」 (once), 「刚才说到哪了」, 「重新开始」, 「不弄了」: about the dialogue, not the step."""
-    meant = choices.reader(ctx).read(text, ("cancel", "restart", "resume", "wait", "later"))
+    meant = choices.reader(ctx).read(text, ("cancel", "restart", "resume", "continue", "wait", "later"))
     in_passing = step not in (*FREE_TEXT_STEPS, "confirm", "attachments") and len(text) <= SHORT_ASIDE
     aside = meant.found and meant.meanings <= {"wait", "later"} and (meant.plain or in_passing)
     # an aside said a second time at the same step is read as an answer after all
@@ -334,7 +365,7 @@ def _not_an_answer(ctx: Context, draft: Draft, step: str, text: str) -> bool:
     if not meant.plain or len(meant.meanings) != 1:
         return False
     (meaning,) = meant.meanings
-    if meaning == "resume":
+    if meaning in ("resume", "continue"):  # 「刚才说到哪了」「继续」: where we are, and what is kept
         welcome_back(ctx, draft)
     elif meaning == "restart":
         begin(ctx)
@@ -411,6 +442,10 @@ def _declined_in_passing(ctx: Context, draft: Draft, step: str, text: str, meani
 def _take_answer(ctx: Context, draft: Draft, step: str, text: str) -> None:
     taken = absorb(draft, text, step)
     error = set_field(draft, step, own_answer(step, text))
+    if error is None and step == "facts" and (full := facts_within_limit(draft, ctx.cut)):
+        choices.clear_misses(ctx)
+        advance(ctx, draft, f"{t.NOTED.format(fields=labels(taken))}\n{full}" if taken else full)
+        return
     if error is None:
         choices.clear_misses(ctx)
         if step == "group_size" and draft.group_size and draft.group_size > 1 and draft.representatives is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from backend import attachments as attachment_store
+from backend.filing import MAX_FACTS_CHARS
 from knowledge import payloads
 from nlp.choices import compact, reader_for
 from nlp.extract import (
@@ -23,6 +24,7 @@ from nlp.normalize import chinese_punctuation
 from nlp.pii import mask_phone
 
 from ..context import Context
+from ..story import ANNOUNCEMENT, MIN_STORY_CHARS, tells_something
 from ..types import Button, rows
 from . import text as t
 from .draft import AS_ABOVE, Draft
@@ -31,11 +33,6 @@ DRAFT_KEY = "draft"
 MAX_FILES = attachment_store.MAX_FILES_PER_CASE
 MIN_FACTS_CHARS = 10
 LONG_STORY = 30  # characters: an answer this long at a short-answer step is the story, told early
-MIN_STORY_CHARS = 8  # what a first message must hold beyond announcing a complaint to count as its facts
-_ANNOUNCEMENT = re.compile(
-    r"(?:你好|您好|同志|请问)?[，,！!]?(?:我|俺|我们)?(?:想|要|需要|来)?(?:问一下|问问|咨询一下|咨询)?"
-    r"(?:反映|投诉|举报|检举|控告|上访|信访|登记|告状)(?:一下|个|一个|下)?(?:问题|事情|情况|事)?"
-)
 # a first message that only names its topic: 「我们村好多户想一起反映灌溉渠的事」「现就我所居住社区的道路安全
 # 问题向您反映」 — kept as the subject, while the facts (time, place, what happened) are still asked
 _GREETING = re.compile(r"^(?:尊敬的[^，,：:！!。]{1,8}|领导|同志|您好|你好|老师)[，,：:！!。\s]*")
@@ -272,11 +269,10 @@ def absorb_story(ctx: Context, draft: Draft, story: str) -> list[str]:
     """A grievance told before the dialogue began: its facts, and any field it states plainly."""
     taken: list[str] = []
     # 「我想反映个问题」「问一下反映物业收费的事」 announce a complaint; they are not its facts
-    account = _ANNOUNCEMENT.sub("", story)
     if topic_only(story):
-        if sum(1 for ch in account if ch.isalnum()) >= MIN_STORY_CHARS // 2:  # 「要投诉」 names no subject
+        if sum(1 for ch in ANNOUNCEMENT.sub("", story) if ch.isalnum()) >= MIN_STORY_CHARS // 2:  # 「要投诉」
             draft.summary = story.strip().split("\n", 1)[0][:60]  # the subject, kept; the facts are asked
-    elif sum(1 for ch in account if ch.isalnum()) >= MIN_STORY_CHARS:
+    elif tells_something(story):
         draft.facts = story
         draft.summary = story.split("\n", 1)[0][:60]
         taken.append("facts")
@@ -297,6 +293,15 @@ def topic_only(story: str) -> bool:
     text = _GREETING.sub("", text)
     text = _SELF_INTRO.sub("", text)
     return bool(text) and "\n" not in text and bool(_TOPIC_ONLY.match(text))
+
+
+def facts_within_limit(draft: Draft, cut: bool = False) -> str | None:
+    """The one limit on the facts (backend/filing.py): what is past it is cut, and said (the note).
+    A message cut at the same limit (Context.cut) filled the facts too."""
+    if draft.facts and (len(draft.facts) > MAX_FACTS_CHARS or (cut and len(draft.facts) >= MAX_FACTS_CHARS)):
+        draft.facts = draft.facts[:MAX_FACTS_CHARS]
+        return t.FACTS_FULL.format(limit=MAX_FACTS_CHARS)
+    return None
 
 
 def labels(fields: list[str]) -> str:

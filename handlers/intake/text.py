@@ -43,6 +43,10 @@ INVALID = {
     "representatives": "代表最多 5 人（条例第二十条），请输入代表的姓名，用逗号隔开；暂不推选请回复「暂不推选」。",
 }
 INVALID_AGAIN = "也可以发送 /cancel 取消，或拨打 {hotline} 请工作人员帮您登记。"
+FACTS_FULL = (
+    "事实最多 {limit} 个字（登记表的统一上限），已收下前 {limit} 个字。"
+    "更详细的材料可以在附件一步作为文件（PDF、Word、照片）发送，或在核对时说「事实改成……」换成精简的版本。"
+)
 LONG_STORY_KEPT = "您说的情况我先记下了。"
 GOT_FILES = "已收到 {count} 个文件（{names}）。还有的话继续发，没有了就回复「没有了」。"
 FILE_REFUSED = "这个文件没能收下：{why}。"
@@ -64,6 +68,11 @@ CANCELLED = "已取消，这次填写的内容没有提交。改变主意的话�
 NOTHING_TO_CANCEL = "当前没有进行中的操作。"
 CANCELLED_OTHER = "好的，已取消。还有什么可以帮您？"
 RESTORED = "已恢复刚才填写的内容。"
+ALREADY_DONE = (
+    "您上次的反映已经提交了，受理编号 {ticket}，不用再填。发送 /status {ticket} 可以查询进度；"
+    "要反映新的问题，请点「我要反映问题」。"
+)
+NOTHING_IN_PROGRESS = "目前没有填到一半的登记。要反映问题，请点「我要反映问题」，或直接把情况告诉我。"
 NOTHING_TO_RESTORE = "没有可以恢复的内容了，我们重新开始吧。"
 RESUME = "您上次（{when}）填写的反映还没有提交，已填了：{filled}。要接着填吗？"
 WAITING = "好的，不着急，您准备好了直接发给我就行。"

@@ -46,3 +46,30 @@ async def test_guessing_is_rate_limited(client, store) -> None:  # type: ignore[
         for i in range(12)
     ]
     assert statuses[:10] == [404] * 10 and statuses[-1] == 429
+
+
+async def test_the_chat_lookup_shows_public_replies_and_no_internal_note(client, store, assistant) -> None:  # type: ignore[no-untyped-def]
+    from tests.auxil.dialogue import Citizen
+
+    await a_staff(store, "disp", "dispatcher")
+    ticket = (await a_case(store, await a_citizen(store))).case.ticket
+    headers = await api_token(client, "disp")
+    for action in (
+        {"action": "accept"},
+        {"action": "note", "text": "内部：此人多次来访"},
+        {"action": "reply", "text": "已安排维修"},
+    ):
+        await client.post(f"/api/v1/cases/{ticket}/actions", json=action, headers=headers)
+    stranger = Citizen(assistant, user_id="another-phone", channel="web")
+    await stranger.send(f"查一下{ticket}，电话138 1234 5678")
+    assert "已安排维修" in stranger.text and "当前状态：受理" in stranger.text
+    assert "此人多次来访" not in stranger.text
+
+
+async def test_the_web_status_page_asks_for_number_and_phone(client) -> None:  # type: ignore[no-untyped-def]
+    page = await client.get("/status")
+    assert page.status == 200 and "text/html" in page.headers["Content-Type"]
+    html = await page.text()
+    assert 'name="ticket"' in html and 'name="phone"' in html and "/static/status.js" in html
+    script = await client.get("/static/status.js")
+    assert script.status == 200 and "/api/v1/status" in await script.text()

@@ -184,7 +184,7 @@ async def test_oversized_facts_are_cut_with_a_note(assistant) -> None:  # type: 
     for answer in ("张三", "13812345678", "A市A3区幸福小区"):
         await citizen.send(answer)
     await citizen.send("路灯坏了" * 3000)
-    assert "前 2000 个字" in citizen.text and "怎么解决" in citizen.text
+    assert "前 4000 个字" in citizen.text and "怎么解决" in citizen.text
 
 
 async def test_a_question_mid_way_is_answered_and_the_step_stays(assistant) -> None:  # type: ignore[no-untyped-def]

@@ -69,7 +69,7 @@ async def test_any_text_gets_a_polite_answer(assistant, text: str) -> None:  # t
 
 async def test_oversized_text_is_cut_with_a_note(assistant) -> None:  # type: ignore[no-untyped-def]
     replies = await Citizen(assistant).send("信访事项多久办结" * 2000)
-    assert "前 2000 个字" in replies[0].text
+    assert "超过了 4000 字" in replies[0].text
     assert len(replies) >= 2
 
 
@@ -130,11 +130,37 @@ async def test_needs_the_law_answers_directly(assistant, text: str, article: str
     assert "我没看懂" not in citizen.text and "我是信访助手" not in citizen.text  # nor as small talk
 
 
-async def test_leader_reception_says_where_the_schedule_is_published(assistant) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("asked", ["能不能约县长见一面", "领导哪天接访", "什么时候可以找领导"])
+async def test_with_no_reception_day_scheduled_it_says_so_and_how_to_ask(assistant, asked: str) -> None:  # type: ignore[no-untyped-def]
     citizen = Citizen(assistant)
-    await citizen.send("能不能约县长见一面")
-    assert "定期接待群众来访" in citizen.text and "公布" in citizen.text
+    await citizen.send(asked)
+    assert "还没有公布新的领导接访日" in citizen.text and "希望当面反映" in citizen.text
+    assert "定期接待群众来访" in citizen.text  # and what the regulation promises
     assert "我要反映问题" in citizen.buttons
+
+
+@pytest.mark.parametrize("asked", ["领导哪天接访", "什么时候可以找领导"])
+async def test_the_scheduled_reception_days_are_told(assistant, store, asked: str) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from backend.models import ReceptionDay
+    from backend.repo import reception
+    from tests.auxil.clock import china_today
+
+    today = china_today()
+    soon, later, past = today + timedelta(days=3), today + timedelta(days=10), today - timedelta(days=2)
+    async with store.unit() as uow:
+        await reception.add(uow.session, soon, "副区长 王某某", "区信访局接待大厅", "城乡建设", "admin", today)
+        await reception.add(uow.session, later, "区长 李某某", "区政府一楼", "", "admin", today)
+    async with store.unit() as uow:  # a day already past is not offered
+        uow.session.add(ReceptionDay(day=past, leader="书记 赵某某", place="区委", topics="", created_by="admin"))
+    citizen = Citizen(assistant)
+    await citizen.send(asked)
+    assert f"{soon.month}月{soon.day}日" in citizen.text and "副区长 王某某" in citizen.text
+    assert "区信访局接待大厅" in citizen.text and "城乡建设" in citizen.text
+    assert f"{later.month}月{later.day}日" in citizen.text and "区长 李某某" in citizen.text
+    assert "赵某某" not in citizen.text and "还没有公布" not in citizen.text
+    assert citizen.text.index("副区长 王某某") < citizen.text.index("区长 李某某")  # soonest first
 
 
 @pytest.mark.parametrize(

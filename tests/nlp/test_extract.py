@@ -6,6 +6,7 @@ import pytest
 
 from knowledge import load_knowledge
 from nlp.extract import (
+    Correction,
     answer_for,
     extract_fields,
     find_phone,
@@ -123,3 +124,59 @@ def test_a_topic_is_not_an_address() -> None:
     story = "尊敬的领导：您好！我是一名退休教师，现就我所居住社区的道路安全问题向您反映。"
     assert extract_fields(story).address is None
     assert extract_fields("我住在A市A3区育英社区5栋，路口没有红绿灯").address == "A市A3区育英社区5栋"
+
+
+ADDRESS = "A市A3区建设路街道红旗小区6栋"
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "住在",
+        "家住",
+        "家住在",
+        "我家住在",
+        "住址",
+        "家住址",
+        "住址是",
+        "地址：",
+        "我的地址是",
+        "住的地方是",
+        "我们小区在",
+        "",
+    ],
+)
+def test_an_address_in_a_story_keeps_every_character(lead: str) -> None:
+    # neither a character of the address lost (「们小区在A市…」「市A3区…」) nor one of the lead kept (「在A市…」「址A市…」)
+    for before in ("", "我叫王明，电话13612340001，"):
+        assert extract_fields(f"{before}{lead}{ADDRESS}，路灯坏了两个月没人修").address == ADDRESS, (before, lead)
+
+
+@pytest.mark.parametrize(
+    "typed", ["我们小区在", "我在", "在", "是", "我的住址是", "家住在", "住址", "地址", "我们家在", ""]
+)
+def test_an_address_typed_as_the_answer_keeps_every_character(typed: str) -> None:
+    assert answer_for("address", typed + ADDRESS) == ADDRESS
+
+
+def test_an_address_that_begins_like_a_lead_is_kept_whole() -> None:
+    assert answer_for("address", "为民路18号红旗小区") == "为民路18号红旗小区"
+    assert answer_for("address", "在水一方小区3栋") != ""
+
+
+def test_no_address_where_a_place_is_only_mentioned() -> None:
+    for story in ("我在医院住了三天", "我们在这里住了十年", "我家在村里，路不通", "我在工地上干活摔伤了"):
+        assert extract_fields(story).address is None, story
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("地址不对，我们小区在为民路街道3栋", "为民路街道3栋"),
+        ("地址不对，在为民路街道3栋", "为民路街道3栋"),
+        ("地址改成为民路18号", "为民路18号"),
+        ("地址写错了，我家住在为民路18号", "为民路18号"),
+    ],
+)
+def test_a_corrected_address_keeps_its_first_character(typed: str, value: str) -> None:
+    assert read_correction(typed, load_knowledge().choices) == Correction("address", value)

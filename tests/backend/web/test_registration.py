@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 
+from backend.filing import MAX_FACTS_CHARS
 from knowledge.periods import period_end
 from tests.auxil.clock import china_today
 from tests.auxil.staff import a_staff, api_token
@@ -112,3 +113,17 @@ async def test_the_same_caller_on_the_same_matter_joins_the_open_case(client, st
     assert again.status == 200
     joined = await again.json()
     assert joined["repeat"] is True and joined["ticket"] == first["ticket"] and joined["first_handler"] == "disp"
+
+
+async def test_facts_over_the_one_limit_are_refused_with_the_limit_never_cut(client, store) -> None:  # type: ignore[no-untyped-def]
+    await a_staff(store, "disp", "dispatcher")
+    headers = await api_token(client, "disp")
+    long_facts = "路灯坏了三个月，晚上很黑。" * (MAX_FACTS_CHARS // 13 + 1)
+    response = await client.post("/api/v1/cases", json={**LETTER, "facts": long_facts}, headers=headers)
+    assert response.status == 422
+    assert f"{MAX_FACTS_CHARS} 字" in (await response.json())["error"]["fields"]["facts"]
+    whole = long_facts[:MAX_FACTS_CHARS]
+    response = await client.post("/api/v1/cases", json={**LETTER, "facts": whole}, headers=headers)
+    assert response.status == 201, await response.text()
+    case = await (await client.get(f"/api/v1/cases/{(await response.json())['ticket']}", headers=headers)).json()
+    assert case["facts"] == whole
