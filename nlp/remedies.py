@@ -10,7 +10,9 @@ Two readings the law forces:
 - an unappealed first-instance judgment takes effect when the appeal period has run out: the day
   after its last day stands in for 「判决生效」 (approximate: the other party's service may differ);
 - 国家赔偿法第三十九条 leaves custody out of the count: the period runs from release when the citizen
-  learned of the wrong while held.
+  learned of the wrong while held;
+- 行政复议法第二十三条 sends some cases (当场处罚, 不履行法定职责, 不予公开 …) to 行政复议 first: there
+  no direct suit is offered, only the suit after the review decision.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 
 from knowledge.channels import Basis
 from knowledge.periods import calendar_is_official, period_end
-from knowledge.remedies import Event, Remedies, Rule
+from knowledge.remedies import Event, Remedies, ReviewFirst, Rule
 
 from .dates import DatedText, dated_events
 
@@ -81,6 +83,7 @@ class Assessment:
     dated: DatedText
     starts: dict[str, Start] = field(default_factory=dict)
     events: Mapping[str, Event] = field(default_factory=dict)
+    review_first: tuple[ReviewFirst, ...] = ()  # the text names a case where review comes before court
 
     def question(self, door: str | None = None) -> Event | None:
         """The one event to ask the date of: a missing one when the door got no last day at all,
@@ -153,6 +156,7 @@ def assess(
                 chosen.append(home)
     if chosen:
         _untied_as_default(dated, starts, remedies.of_door(chosen[0]), text, remedies)
+    review_first = tuple(r for r in remedies.review_first if r.found_in(text))
     deadlines: list[Deadline] = []
     pending: list[Pending] = []
     missing: list[tuple[Rule, Event]] = []
@@ -164,6 +168,8 @@ def assess(
             for rule in remedies.rules_of(remedy_id, door):
                 if not rule.applies_to(text) or any(e in starts for e in rule.unless_events):
                     continue
+                if rule.direct and review_first:
+                    continue  # 复议前置: the court only after the review decision
                 found = _start_of(rule, starts)
                 if found is not None:
                     deadlines.append(_deadline(rule, *found, starts, today))
@@ -179,7 +185,9 @@ def assess(
                     missing_event = remedies.events[askable[0]]
             if first_missing is not None:
                 missing.append((first_missing, missing_event))
-    return Assessment(tuple(chosen), tuple(deadlines), tuple(pending), tuple(missing), dated, starts, remedies.events)
+    return Assessment(
+        tuple(chosen), tuple(deadlines), tuple(pending), tuple(missing), dated, starts, remedies.events, review_first
+    )
 
 
 def _deadline(rule: Rule, event: str, start: Start, starts: dict[str, Start], today: date) -> Deadline:

@@ -97,3 +97,29 @@ def test_our_worked_accounts_all_hit(engine) -> None:  # type: ignore[no-untyped
     for item in map(json.loads, filter(None, lines)):
         results, extra = judge(engine, item)
         assert all(r == "hit" for _, r in results) and not extra, (item["text"], results, extra)
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("交警当场开了罚单罚我200元，2026年10月10日的事，我不服", "第一款第一项"),
+        ("2026年10月8日区住建局对我的政府信息公开申请决定不予公开，我不服", "第一款第四项"),
+        ("2026年10月9日县政府作出林权确权决定，把我家的山林划给了别人", "第一款第二项"),
+        ("我申请环保局查处隔壁工厂排污，环保局一直不履行法定职责，我不服", "第一款第三项"),
+    ],
+)
+def test_where_review_comes_first_no_direct_suit_is_offered(text: str, item: str) -> None:
+    """行政复议法第二十三条: these cases go to 行政复议 first; the court only after its decision."""
+    result = assess(text, ["admin_remedy"], TODAY, REMEDIES)
+    dated = "2026年" in text
+    assert [r.basis.part for r in result.review_first] == [item]
+    assert [d.remedy for d in result.deadlines] == (["admin_review"] if dated else [])
+    assert not any(rule.direct for rule, _event in result.missing)
+    # the suit that remains is the one after the review decision (行政诉讼法第四十五条)
+    assert [rule.basis.citation.article for rule, _ in result.missing if rule.remedy == "admin_litigation"] == [45]
+
+
+def test_an_ordinary_decision_keeps_both_review_and_the_direct_suit() -> None:
+    result = assess("2026年10月10日收到市场监管局的罚款决定书，我不服", ["admin_remedy"], TODAY, REMEDIES)
+    assert result.review_first == ()
+    assert [d.remedy for d in result.deadlines] == ["admin_review", "admin_litigation"]
