@@ -30,6 +30,7 @@ REMEDY_IDS = (
     "petition_review",
     "petition_recheck",
 )
+LIABLE_DOOR = "state_compensation"  # 赔偿义务机关 (国家赔偿法第二十一条) are that door's
 NOT_COUNTED = ("custody",)  # periods the law leaves out of the count (国家赔偿法第三十九条: 被羁押等)
 
 
@@ -117,10 +118,48 @@ class ReviewFirst:
 
 
 @dataclass(frozen=True, slots=True)
+class Closed:
+    """The matter has ended in the citizen's favour (宣告无罪, 撤销案件, 不起诉): the doors for
+    challenging or enforcing a judgment are not its way; `door` is."""
+
+    case: str
+    words: tuple[str, ...]
+    doors: tuple[str, ...]  # closed for this matter (court_procedure)
+    door: str  # the way that remains (state_compensation)
+    text: str  # why, in the citizen's terms
+
+
+@dataclass(frozen=True, slots=True)
+class Liable:
+    """Which organ answers a claim for state compensation, by what happened (国家赔偿法第二十一条)."""
+
+    case: str
+    words: tuple[str, ...]  # 「再审…无罪」: both parts, in this order, anything between
+    who: str
+    basis: Basis
+    door: str = LIABLE_DOOR
+
+    def found_in(self, text: str) -> bool:
+        return any(_in_order(text, w.split("…")) for w in self.words)
+
+
+def _in_order(text: str, parts: list[str]) -> bool:
+    at = 0
+    for part in parts:
+        found = text.find(part, at)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
 class Remedies:
     events: dict[str, Event]
     rules: tuple[Rule, ...]
     review_first: tuple[ReviewFirst, ...] = ()
+    closed: tuple[Closed, ...] = ()
+    liable: tuple[Liable, ...] = ()
 
     def of_door(self, door: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.door == door)
@@ -253,7 +292,36 @@ def parse_remedies(file: DataFile, laws: dict[str, Law]) -> Remedies:
         )
     if review_first and len(direct_doors) != 1:
         raise file.error("写了 [[review_first]]（复议前置），应当有且只有一个途径的规则标了 direct = true（直接起诉）")
-    return Remedies(events, tuple(rules), tuple(review_first))
+    closed: list[Closed] = []
+    for index, raw in enumerate(file.data.get("closed", [])):
+        line = file.item_line("closed", index)
+        doors = tuple(require_str_list(file, raw, "doors", line))
+        door = require_str(file, raw, "door", line)
+        unknown = [d for d in (*doors, door) if d not in CHANNEL_IDS]
+        if unknown:
+            raise file.error(f"closed：未知的途径 {unknown}", line)
+        closed.append(
+            Closed(
+                require_str(file, raw, "case", line),
+                tuple(require_str_list(file, raw, "words", line)),
+                doors,
+                door,
+                require_str(file, raw, "text", line),
+            )
+        )
+    liable: list[Liable] = []
+    for index, raw in enumerate(file.data.get("liable", [])):
+        line = file.item_line("liable", index)
+        case = require_str(file, raw, "case", line)
+        liable.append(
+            Liable(
+                case,
+                tuple(require_str_list(file, raw, "words", line)),
+                require_str(file, raw, "who", line),
+                parse_basis(file, laws, raw.get("basis"), line, f"赔偿义务机关「{case}」"),
+            )
+        )
+    return Remedies(events, tuple(rules), tuple(review_first), tuple(closed), tuple(liable))
 
 
 def load_remedies(laws: dict[str, Law], text: str | None = None) -> Remedies:

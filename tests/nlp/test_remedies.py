@@ -123,3 +123,41 @@ def test_an_ordinary_decision_keeps_both_review_and_the_direct_suit() -> None:
     result = assess("2026年10月10日收到市场监管局的罚款决定书，我不服", ["admin_remedy"], TODAY, REMEDIES)
     assert result.review_first == ()
     assert [d.remedy for d in result.deadlines] == ["admin_review", "admin_litigation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026年5月6日我收到无罪判决书，之前被羁押了两年",
+        "法院判我无罪，判决书2026年10月送达的，我要国家赔偿",
+        "二审判决书是2026年7月20日送达的，二审改判无罪，我被关了两年",
+    ],
+)
+def test_after_an_acquittal_only_state_compensation_is_offered(text: str) -> None:
+    """宣告无罪 ends the matter: no 上诉, 再审 or 执行 (court remedies) — 国家赔偿法第三十九条, 2 years."""
+    result = assess(text, ["state_compensation", "court_procedure"], TODAY, REMEDIES)
+    assert "court_procedure" not in result.doors and result.closed_doors == {"court_procedure"}
+    assert [(d.remedy, d.basis.citation.article) for d in result.deadlines] == [("state_compensation", 39)]
+    assert not [rule for rule, _ in result.missing if rule.door == "court_procedure"]
+
+
+def test_custody_is_not_counted_and_the_liable_organ_follows_what_happened() -> None:
+    # 国家赔偿法第三十九条: learned of the wrong while held → the 2 years run from release, 03-10
+    held = assess("去年3月再审改判无罪，3月10日放出来的，我要求国家赔偿", ["state_compensation"], TODAY, REMEDIES)
+    assert [(d.remedy, d.event, d.due) for d in held.deadlines] == [
+        ("state_compensation", "custody_released", date(2027, 3, 10))
+    ]
+    # 第二十一条: 再审改判无罪 → the court of the original judgment; 逮捕 then 不起诉 → who ordered the arrest
+    assert held.liable is not None and held.liable.case == "再审改判无罪" and "原生效判决" in held.liable.who
+    arrested = assess("我被逮捕关了一年，2026年3月检察院决定不起诉，我要赔偿", ["state_compensation"], TODAY, REMEDIES)
+    assert arrested.liable is not None and "作出逮捕决定的机关" in arrested.liable.who
+    assert arrested.liable.basis.part == "第三款"
+
+
+def test_a_case_only_asked_to_be_dropped_or_not_dropped_closes_nothing() -> None:
+    for text in (
+        "2026年11月20日收到一审判决书，我要求撤案，想申请国家赔偿",
+        "公安局没有撤案，2026年11月20日收到一审判决书",
+    ):
+        result = assess(text, ["state_compensation", "court_procedure"], TODAY, REMEDIES)
+        assert result.closed == () and "appeal" in [d.remedy for d in result.deadlines], text
