@@ -206,7 +206,11 @@ def assess(
                     deadlines.append(_deadline(rule, *found, starts, today))
                     first_missing = None
                     break
-                if rule.open_when and not any(e in starts for e in rule.open_when.unless_events):
+                if rule.open_when and not any(
+                    # 「已经离职了」 with no date: the period has started; its date is asked, not waived
+                    e in starts or any(w in text for w in remedies.events[e].words)
+                    for e in rule.open_when.unless_events
+                ):
                     pending.append(Pending(rule, rule.open_when.text))
                     first_missing = None
                     break

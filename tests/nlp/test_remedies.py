@@ -161,3 +161,21 @@ def test_a_case_only_asked_to_be_dropped_or_not_dropped_closes_nothing() -> None
     ):
         result = assess(text, ["state_compensation", "court_procedure"], TODAY, REMEDIES)
         assert result.closed == () and "appeal" in [d.remedy for d in result.deadlines], text
+
+
+def test_wages_owed_run_from_the_day_the_job_ends_and_are_named_so() -> None:
+    """劳动争议调解仲裁法第二十七条: 1 year from knowing the right was infringed; but wages owed during
+    the job may be claimed while it lasts, and within 1 year from the day it ends."""
+    left = assess("我是2026年4月30日离职的，工资还欠着", ["labor_arbitration"], TODAY, REMEDIES)
+    (wage,) = left.deadlines
+    assert (wage.event, wage.due) == ("employment_ended", date(2027, 4, 30))
+    assert "离职" in wage.rule.name and "在职期间" not in wage.rule.name
+    # said they left, but not when: that date is asked — not told 「您还在这家单位工作的…」
+    undated = assess("公司拖欠我三个月工资，我已经离职了", ["labor_arbitration"], TODAY, REMEDIES)
+    assert undated.pending == () and undated.question("labor_arbitration").id == "employment_ended"
+    # still there: no period runs yet
+    working = assess("我还在公司上班，公司拖欠我3个月工资", ["labor_arbitration"], TODAY, REMEDIES)
+    assert [p.rule.remedy for p in working.pending] == ["labor_arbitration"] and working.deadlines == ()
+    # anything else (a dismissal): 1 year from the day the right was infringed
+    fired = assess("2026年3月5日公司把我辞退了，不给补偿金", ["labor_arbitration"], TODAY, REMEDIES)
+    assert [(d.rule.start, d.due) for d in fired.deadlines] == [("知道或者应当知道权利被侵害之日", date(2027, 3, 5))]
