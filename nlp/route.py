@@ -85,12 +85,22 @@ class LetterFeatures:
     words: Counter[str]  # the letter's words, title words counted title_repeat times
 
 
-def letter_features(segmenter: Segmenter, title: str, body: str, title_repeat: int) -> LetterFeatures:
-    """What the model reads: words, characters and character pairs, and the title's own."""
+def letter_features(
+    segmenter: Segmenter,
+    title: str,
+    body: str,
+    title_repeat: int,
+    everyday: Mapping[str, Sequence[str]] | None = None,
+) -> LetterFeatures:
+    """What the model reads: words, characters and character pairs, and the title's own; an
+    everyday word also counts as the words letters use for the same matter (「太吵」: 「噪音」)."""
     title = strip_pii(normalize(title))
     body = strip_pii(normalize(body[: MAX_BODY_CHARS * 2]))[:MAX_BODY_CHARS]
     title_words = [w for w in segmenter.words(title, normalised=True) if _FEATURE_WORD.fullmatch(w)]
     body_words = [w for w in segmenter.words(body, normalised=True) if _FEATURE_WORD.fullmatch(w)]
+    if everyday:
+        title_words += said_as(title, everyday)
+        body_words += said_as(body, everyday)
     title_pieces, body_pieces = pieces(title), pieces(body)
     words: Counter[str] = Counter(body_words)
     all_pieces: Counter[str] = Counter(body_pieces)
@@ -98,6 +108,11 @@ def letter_features(segmenter: Segmenter, title: str, body: str, title_repeat: i
         words.update(title_words)
         all_pieces.update(title_pieces)
     return LetterFeatures({"words": words, "pieces": all_pieces, "title": Counter(title_words + title_pieces)}, words)
+
+
+def said_as(text: str, everyday: Mapping[str, Sequence[str]]) -> list[str]:
+    """The letters' words for the everyday words in the text, once per occurrence."""
+    return [w for said, words in everyday.items() for _ in range(text.count(said)) for w in words]
 
 
 _SUBLINEAR = (0.0, *(1.0 + math.log(c) for c in range(1, 256)))
@@ -136,7 +151,7 @@ class KeywordRouter:
             title, body = split_title(text)
         else:
             body = text
-        return letter_features(self._seg, title, body, self.model.title_repeat)
+        return letter_features(self._seg, title, body, self.model.title_repeat, self.taxonomy.everyday)
 
     def route(self, text: str, title: str | None = None) -> RoutingDecision:
         model = self.model
