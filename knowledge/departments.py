@@ -93,8 +93,8 @@ class Taxonomy:
 
     @property
     def words(self) -> frozenset[str]:
-        """Every curated keyword, for the segmenter's lexicon."""
-        words: set[str] = set()
+        """Every curated keyword and everyday word, for the segmenter's lexicon."""
+        words: set[str] = set(self.everyday)
         for category in self.categories:
             words.update(category.keywords)
             for department in category.departments:

@@ -213,3 +213,9 @@ def test_one_line_messages_route_as_well_as_letters(engine) -> None:  # type: ig
     report = evaluate_routing(engine.router, read_labelled_csv(LOCAL_DATA / "routing_short.csv"))
     assert report.classes.accuracy >= 0.85
     assert report.triage_share <= 0.07
+
+
+def test_the_reason_is_the_everyday_word_said_not_the_word_read_for_it(engine) -> None:  # type: ignore[no-untyped-def]
+    decision = engine.route("烧秸秆的烟太呛")  # read as 焚烧、污染 (departments.toml [everyday])
+    assert decision.category == "环境保护" and "秸秆" in decision.keywords
+    assert not {"焚烧", "污染"} & set(decision.keywords)
