@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         folds = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
         splits = [(list(tr), list(te)) for tr, te in folds.split(texts, labels)]
         print(f"{args.folds}-fold CV over {train_path.name} ({len(rows)} letters), seed {args.seed}")
-    letters = read_letters(texts, engine.segmenter, LearningSettings().title_repeat)
+    letters = read_letters(texts, engine.segmenter, LearningSettings().title_repeat, knowledge.taxonomy.everyday)
 
     ours = ClassificationReport()
     guesses = ClassificationReport()

@@ -160,7 +160,8 @@ def routing_learn(args: argparse.Namespace, config: Config) -> int:
     if len(set(labels)) < 2:
         print("至少需要两个分类的标注来信", file=sys.stderr)
         return 2
-    model = learn_routing_model(texts, labels, engine.segmenter, source=source)
+    everyday = engine.knowledge.taxonomy.everyday
+    model = learn_routing_model(texts, labels, engine.segmenter, source=source, everyday=everyday)
     out = args.out or Path(__file__).resolve().parents[1] / "knowledge" / "data" / "routing_keywords.toml"
     write_routing_model(out, model)
     features = sum(len(rows) for rows in model.blocks.values())

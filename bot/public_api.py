@@ -79,12 +79,13 @@ async def triage(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     reading = engine.read(text)
     guess, decision, verdict, urgency = reading.intent, reading.routing, reading.verdict, reading.urgency
+    assessment = engine.deadlines(text, today)
     body = {
         "intent": guess.intent.public,
         "channel": verdict.channel,
         "channel_confidence": verdict.confidence,
         "channel_cues": [h.label for h in verdict.cues if h.channel == verdict.channel],
-        "also": list(verdict.also),
+        "also": [d for d in verdict.also if d not in assessment.closed_doors],  # not 上诉 after 宣告无罪
         "channel_unsure": list(verdict.ask),  # doors the dialogue would ask the citizen about
         "category": decision.category,
         "department": decision.department_id,
@@ -93,7 +94,7 @@ async def triage(request: web.Request) -> web.Response:
         "confidence": decision.confidence,
         "needs_triage": decision.needs_triage,
         "urgent": urgency.urgent,
-        "deadlines": deadlines_json(engine.deadlines(text, today).deadlines),
+        "deadlines": deadlines_json(assessment.deadlines),
     }
     if cut:
         body["truncated"] = True

@@ -49,6 +49,12 @@ REMEDY_TODAY = "  – {name}：按您说的「{said}」{approx}算，今天就�
 REMEDY_PASSED = "  – {name}：按您说的「{said}」{approx}算，已届满（{last}）。还能怎么办：{if_passed}\n"
 REMEDY_PENDING = "  – {name}：{text}（{basis}）\n"
 REMEDY_RULE = "  – {name}：{period}，从{start}起算（{basis}）\n"
+REVIEW_FIRST = (
+    "  – 须先申请行政复议：您说的属于「{case}」，法律规定应当先申请行政复议；对复议决定不服的，"
+    "才可以向法院起诉，不能直接起诉。（{basis}）\n"
+)
+CLOSED = "  – {text}\n"
+LIABLE = "  – 向谁申请：您说的是「{case}」，赔偿义务机关是{who}。（{basis}）\n"
 CAPPED = "（最长保护期先到）"
 APPROX = "（按最早可能的日期）"
 DERIVED = "（上诉期满视为生效，以法院生效证明为准）"
@@ -102,8 +108,15 @@ def rule_line(rule: Rule) -> str:
 
 
 def deadline_lines(assessment: Assessment, door: str, today: date) -> str:
-    """Every remedy of the door: its last day where a date was stated, else its period in words."""
-    lines = [remedy_line(d, today) for d in assessment.deadlines if d.rule.door == door]
+    """Every remedy of the door: its last day where a date was stated, else its period in words;
+    first what the law says of the case itself — 行政复议 before any court (复议前置), a matter
+    already ended in the citizen's favour, the organ that answers for it (赔偿义务机关)."""
+    lines = [REVIEW_FIRST.format(case=r.case, basis=r.basis.label) for r in assessment.review_first if r.door == door]
+    lines += [CLOSED.format(text=c.text) for c in assessment.closed if c.door == door]
+    liable = assessment.liable
+    if liable is not None and liable.door == door:
+        lines.append(LIABLE.format(case=liable.case, who=liable.who, basis=liable.basis.label))
+    lines += [remedy_line(d, today) for d in assessment.deadlines if d.rule.door == door]
     lines += [pending_line(p) for p in assessment.pending if p.rule.door == door]
     dated = {d.remedy for d in assessment.deadlines} | {p.rule.remedy for p in assessment.pending}
     lines += [rule_line(rule) for rule, _event in assessment.missing if rule.door == door and rule.remedy not in dated]
@@ -171,7 +184,8 @@ def channel_card(
     if channel.also_text and any(h.also for h in verdict.cues):
         body += ALSO.format(also=channel.also_text)
     for other in verdict.also:
-        if other != "petition" and other in channels:
+        # a door closed for this matter (上诉、再审 after 宣告无罪) is not offered beside it
+        if other != "petition" and other in channels and other not in assessment.closed_doors:
             body += "\n" + MIXED.format(name=channels[other].name, plain=channels[other].plain)
             more = deadline_lines(assessment, other, today)
             if more:

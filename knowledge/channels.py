@@ -13,7 +13,9 @@ from .laws import Law
 from .numerals import article_label
 
 CHANNELS_FILE = "channels.toml"
-_PART = re.compile(r"^(第[一二三四五六七八九十]+[款项])(、第[一二三四五六七八九十]+[款项])*$")
+_PART = re.compile(
+    r"^第[一二三四五六七八九十]+[款项](第[一二三四五六七八九十]+项)?(、第[一二三四五六七八九十]+[款项])*$"
+)
 CHANNEL_IDS = (
     "petition",
     "admin_remedy",
@@ -82,7 +84,7 @@ def parse_basis(file: DataFile, laws: dict[str, Law], raw: Any, line: int | None
         )
     part = str(raw.get("part", ""))
     if part and not _PART.match(part):
-        raise file.error(f"{what}：part 应写成「第二款」「第一项、第四项」这样", line)
+        raise file.error(f"{what}：part 应写成「第二款」「第一款第一项」「第一项、第四项」这样", line)
     return Basis(Citation(law_name, article), quote, part)
 
 

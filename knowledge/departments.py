@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .datafile import DataFile, load_toml, require_str
@@ -75,6 +75,9 @@ class Taxonomy:
     categories: tuple[Category, ...]
     model: RoutingModel = EMPTY_MODEL
     not_reasons: frozenset[str] = frozenset()  # words never shown as the reason for a routing
+    # everyday words → the words letters use for the same matter (「太吵」→「噪音」): a one-line
+    # message is read with them, as the letters the model learned from were
+    everyday: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def departments(self) -> dict[str, Department]:
@@ -90,8 +93,8 @@ class Taxonomy:
 
     @property
     def words(self) -> frozenset[str]:
-        """Every curated keyword, for the segmenter's lexicon."""
-        words: set[str] = set()
+        """Every curated keyword and everyday word, for the segmenter's lexicon."""
+        words: set[str] = set(self.everyday)
         for category in self.categories:
             words.update(category.keywords)
             for department in category.departments:
@@ -258,4 +261,21 @@ def load_taxonomy(departments_text: str | None = None, model_text: str | None = 
     if not isinstance(not_reasons, list) or not all(isinstance(w, str) and w.strip() for w in not_reasons):
         raise departments.error("not_reasons 应为文字列表", departments.key_line("not_reasons"))
     model = parse_routing_model(load_toml(ROUTING_KEYWORDS_FILE, model_text), categories)
-    return Taxonomy(categories, model, frozenset(w.strip() for w in not_reasons))
+    return Taxonomy(categories, model, frozenset(w.strip() for w in not_reasons), parse_everyday(departments))
+
+
+def parse_everyday(file: DataFile) -> dict[str, tuple[str, ...]]:
+    raw = file.data.get("everyday", {})
+    line = file.text_line("[everyday]")
+    if not isinstance(raw, dict):
+        raise file.error("[everyday] 应为「日常说法 = [来信用词, …]」", line)
+    everyday: dict[str, tuple[str, ...]] = {}
+    for said, words in raw.items():
+        if isinstance(words, str):
+            words = [words]
+        if not said.strip() or not isinstance(words, list) or not words:
+            raise file.error(f"[everyday]「{said}」应对应一个或几个来信用词", file.text_line(f'"{said}"', line or 0))
+        if not all(isinstance(w, str) and w.strip() and w != said for w in words):
+            raise file.error(f"[everyday]「{said}」的来信用词应为非空文字，且不同于它自己", file.text_line(f'"{said}"'))
+        everyday[said.strip()] = tuple(w.strip() for w in words)
+    return everyday

@@ -30,6 +30,7 @@ REMEDY_IDS = (
     "petition_review",
     "petition_recheck",
 )
+LIABLE_DOOR = "state_compensation"  # 赔偿义务机关 (国家赔偿法第二十一条) are that door's
 NOT_COUNTED = ("custody",)  # periods the law leaves out of the count (国家赔偿法第三十九条: 被羁押等)
 
 
@@ -95,6 +96,7 @@ class Rule:
     not_counted: str = ""
     cap: Cap | None = None
     open_when: Open | None = None
+    direct: bool = False  # straight to court, skipping 行政复议: not open where review comes first
 
     def applies_to(self, text: str) -> bool:
         if self.when and not any(w in text for w in self.when):
@@ -103,9 +105,61 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewFirst:
+    """A case the law sends to 行政复议 before any court (行政复议法第二十三条): no direct suit."""
+
+    case: str  # in the citizen's terms
+    words: tuple[str, ...]
+    basis: Basis
+    door: str  # the door whose direct suit it closes (admin_remedy)
+
+    def found_in(self, text: str) -> bool:
+        return any(w in text for w in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """The matter has ended in the citizen's favour (宣告无罪, 撤销案件, 不起诉): the doors for
+    challenging or enforcing a judgment are not its way; `door` is."""
+
+    case: str
+    words: tuple[str, ...]
+    doors: tuple[str, ...]  # closed for this matter (court_procedure)
+    door: str  # the way that remains (state_compensation)
+    text: str  # why, in the citizen's terms
+
+
+@dataclass(frozen=True, slots=True)
+class Liable:
+    """Which organ answers a claim for state compensation, by what happened (国家赔偿法第二十一条)."""
+
+    case: str
+    words: tuple[str, ...]  # 「再审…无罪」: both parts, in this order, anything between
+    who: str
+    basis: Basis
+    door: str = LIABLE_DOOR
+
+    def found_in(self, text: str) -> bool:
+        return any(_in_order(text, w.split("…")) for w in self.words)
+
+
+def _in_order(text: str, parts: list[str]) -> bool:
+    at = 0
+    for part in parts:
+        found = text.find(part, at)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
 class Remedies:
     events: dict[str, Event]
     rules: tuple[Rule, ...]
+    review_first: tuple[ReviewFirst, ...] = ()
+    closed: tuple[Closed, ...] = ()
+    liable: tuple[Liable, ...] = ()
 
     def of_door(self, door: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.door == door)
@@ -122,6 +176,13 @@ def _period(file: DataFile, raw: dict[str, Any], line: int | None, what: str) ->
     if any(not isinstance(v, int) or v < 0 for v in units.values()) or sum(1 for v in units.values() if v) != 1:
         raise file.error(f"{what}：days、months、years 三者必须且只能填一个正整数", line)
     return Period(**units)
+
+
+def _flag(file: DataFile, raw: dict[str, Any], key: str, line: int | None) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise file.error(f"{key} 只能写 true 或 false", line)
+    return value
 
 
 def _words(file: DataFile, raw: dict[str, Any], key: str, line: int | None) -> tuple[str, ...]:
@@ -210,12 +271,57 @@ def parse_remedies(file: DataFile, laws: dict[str, Law]) -> Remedies:
                 not_counted=not_counted,
                 cap=cap,
                 open_when=open_when,
+                direct=_flag(file, raw, "direct", line),
             )
         )
     missing = [r for r in REMEDY_IDS if r not in {rule.remedy for rule in rules}]
     if missing:
         raise file.error(f"缺少救济方式：{', '.join(missing)}")
-    return Remedies(events, tuple(rules))
+    review_first: list[ReviewFirst] = []
+    direct_doors = list(dict.fromkeys(r.door for r in rules if r.direct))
+    for index, raw in enumerate(file.data.get("review_first", [])):
+        line = file.item_line("review_first", index)
+        case = require_str(file, raw, "case", line)
+        review_first.append(
+            ReviewFirst(
+                case,
+                tuple(require_str_list(file, raw, "words", line)),
+                parse_basis(file, laws, raw.get("basis"), line, f"复议前置「{case}」"),
+                direct_doors[0] if len(direct_doors) == 1 else "",
+            )
+        )
+    if review_first and len(direct_doors) != 1:
+        raise file.error("写了 [[review_first]]（复议前置），应当有且只有一个途径的规则标了 direct = true（直接起诉）")
+    closed: list[Closed] = []
+    for index, raw in enumerate(file.data.get("closed", [])):
+        line = file.item_line("closed", index)
+        doors = tuple(require_str_list(file, raw, "doors", line))
+        door = require_str(file, raw, "door", line)
+        unknown = [d for d in (*doors, door) if d not in CHANNEL_IDS]
+        if unknown:
+            raise file.error(f"closed：未知的途径 {unknown}", line)
+        closed.append(
+            Closed(
+                require_str(file, raw, "case", line),
+                tuple(require_str_list(file, raw, "words", line)),
+                doors,
+                door,
+                require_str(file, raw, "text", line),
+            )
+        )
+    liable: list[Liable] = []
+    for index, raw in enumerate(file.data.get("liable", [])):
+        line = file.item_line("liable", index)
+        case = require_str(file, raw, "case", line)
+        liable.append(
+            Liable(
+                case,
+                tuple(require_str_list(file, raw, "words", line)),
+                require_str(file, raw, "who", line),
+                parse_basis(file, laws, raw.get("basis"), line, f"赔偿义务机关「{case}」"),
+            )
+        )
+    return Remedies(events, tuple(rules), tuple(review_first), tuple(closed), tuple(liable))
 
 
 def load_remedies(laws: dict[str, Law], text: str | None = None) -> Remedies:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -57,8 +57,14 @@ def _sklearn():  # type: ignore[no-untyped-def]
     return np, sparse, StratifiedKFold, LinearSVC
 
 
-def read_letters(texts: Sequence[str], segmenter: Segmenter, title_repeat: int) -> list[LetterFeatures]:
-    return [letter_features(segmenter, *split_title(t), title_repeat) for t in texts]
+def read_letters(
+    texts: Sequence[str],
+    segmenter: Segmenter,
+    title_repeat: int,
+    everyday: Mapping[str, Sequence[str]] | None = None,
+) -> list[LetterFeatures]:
+    """The letters' features as the router reads them (everyday words included: departments.toml)."""
+    return [letter_features(segmenter, *split_title(t), title_repeat, everyday) for t in texts]
 
 
 def learn_routing_model(
@@ -69,10 +75,11 @@ def learn_routing_model(
     *,
     source: str = "",
     letters: Sequence[LetterFeatures] | None = None,
+    everyday: Mapping[str, Sequence[str]] | None = None,
 ) -> RoutingModel:
     """The model for these letters; `letters` may carry their features already read."""
     if letters is None:
-        letters = read_letters(texts, segmenter, settings.title_repeat)
+        letters = read_letters(texts, segmenter, settings.title_repeat, everyday)
     labels = list(labels)
     model = _fit(letters, labels, settings)
     temperature = _calibrate(letters, labels, settings) if settings.calibration_folds > 1 else 1.0

@@ -10,11 +10,17 @@ Two readings the law forces:
 - an unappealed first-instance judgment takes effect when the appeal period has run out: the day
   after its last day stands in for 「判决生效」 (approximate: the other party's service may differ);
 - 国家赔偿法第三十九条 leaves custody out of the count: the period runs from release when the citizen
-  learned of the wrong while held.
+  learned of the wrong while held;
+- a matter ended in the citizen's favour (宣告无罪, 撤销案件, 不起诉) is not appealed, retried or
+  enforced: those doors are closed for it, and state compensation is the way, from the organ
+  国家赔偿法第二十一条 names for what happened;
+- 行政复议法第二十三条 sends some cases (当场处罚, 不履行法定职责, 不予公开 …) to 行政复议 first: there
+  no direct suit is offered, only the suit after the review decision.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,9 +28,10 @@ from typing import Any
 
 from knowledge.channels import Basis
 from knowledge.periods import calendar_is_official, period_end
-from knowledge.remedies import Event, Remedies, Rule
+from knowledge.remedies import Closed, Event, Liable, Remedies, ReviewFirst, Rule
 
 from .dates import DatedText, dated_events
+from .meaning import negated
 
 SHORT_ACCOUNT = 160  # characters: a first-person account, not a long letter with many dates
 
@@ -81,6 +88,13 @@ class Assessment:
     dated: DatedText
     starts: dict[str, Start] = field(default_factory=dict)
     events: Mapping[str, Event] = field(default_factory=dict)
+    review_first: tuple[ReviewFirst, ...] = ()  # the text names a case where review comes before court
+    closed: tuple[Closed, ...] = ()  # the matter has ended in the citizen's favour: these doors are shut
+    liable: Liable | None = None  # who answers a claim for state compensation, for what the text says
+
+    @property
+    def closed_doors(self) -> frozenset[str]:
+        return frozenset(d for c in self.closed for d in c.doors)
 
     def question(self, door: str | None = None) -> Event | None:
         """The one event to ask the date of: a missing one when the door got no last day at all,
@@ -92,6 +106,21 @@ class Assessment:
             return missing[0] if missing else None
         approximate = [d for d in mine if d.approximate and not d.start.derived]
         return self.events.get(approximate[0].event) if approximate else None
+
+
+_WISH = re.compile(r"(要求|申请|希望|请求|想让|想|让|让他们|能否|能不能|可以)$")
+
+
+def _stated(text: str, word: str) -> bool:
+    """The text says it happened: not denied (「没有撤案」), not asked for (「要求撤案」)."""
+    for m in re.finditer(re.escape(word), text):
+        if not negated(text, m.start()) and not _WISH.search(text[max(0, m.start() - 3) : m.start()]):
+            return True
+    return False
+
+
+def _closed(text: str, remedies: Remedies) -> tuple[Closed, ...]:
+    return tuple(c for c in remedies.closed if any(_stated(text, w) for w in c.words))
 
 
 def _starts(dated: DatedText, given: Mapping[str, date], today: date) -> dict[str, Start]:
@@ -151,8 +180,14 @@ def assess(
             home = next(rule.door for rule in remedies.rules if event_id in rule.events)
             if home not in chosen:
                 chosen.append(home)
+    # 宣告无罪 ends the criminal matter: no appeal, retrial or enforcement, only its compensation —
+    # when compensation is what the text is about (a victim's case dropped by the police is not)
+    closed = tuple(c for c in _closed(text, remedies) if c.door in chosen)
+    for matter in closed:
+        chosen = [d for d in chosen if d not in matter.doors]
     if chosen:
         _untied_as_default(dated, starts, remedies.of_door(chosen[0]), text, remedies)
+    review_first = tuple(r for r in remedies.review_first if r.found_in(text))
     deadlines: list[Deadline] = []
     pending: list[Pending] = []
     missing: list[tuple[Rule, Event]] = []
@@ -164,12 +199,18 @@ def assess(
             for rule in remedies.rules_of(remedy_id, door):
                 if not rule.applies_to(text) or any(e in starts for e in rule.unless_events):
                     continue
+                if rule.direct and review_first:
+                    continue  # 复议前置: the court only after the review decision
                 found = _start_of(rule, starts)
                 if found is not None:
                     deadlines.append(_deadline(rule, *found, starts, today))
                     first_missing = None
                     break
-                if rule.open_when and not any(e in starts for e in rule.open_when.unless_events):
+                if rule.open_when and not any(
+                    # 「已经离职了」 with no date: the period has started; its date is asked, not waived
+                    e in starts or any(w in text for w in remedies.events[e].words)
+                    for e in rule.open_when.unless_events
+                ):
                     pending.append(Pending(rule, rule.open_when.text))
                     first_missing = None
                     break
@@ -179,7 +220,19 @@ def assess(
                     missing_event = remedies.events[askable[0]]
             if first_missing is not None:
                 missing.append((first_missing, missing_event))
-    return Assessment(tuple(chosen), tuple(deadlines), tuple(pending), tuple(missing), dated, starts, remedies.events)
+    liable = next((r for r in remedies.liable if r.door in chosen and r.found_in(text)), None)
+    return Assessment(
+        tuple(chosen),
+        tuple(deadlines),
+        tuple(pending),
+        tuple(missing),
+        dated,
+        starts,
+        remedies.events,
+        review_first,
+        closed,
+        liable,
+    )
 
 
 def _deadline(rule: Rule, event: str, start: Start, starts: dict[str, Start], today: date) -> Deadline:

@@ -17,7 +17,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge.departments import Department, RoutingModel, Taxonomy
 
@@ -83,21 +83,48 @@ def pieces(text: str) -> list[str]:
 class LetterFeatures:
     blocks: dict[str, Counter[str]]  # block name → feature → count
     words: Counter[str]  # the letter's words, title words counted title_repeat times
+    # everyday words the citizen wrote → the letters' words read for them (not written, never shown)
+    everyday: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    added: Counter[str] = field(default_factory=Counter)  # how often each word is only read, not written
+
+    def wrote(self, word: str) -> bool:
+        return self.words[word] > self.added[word]
 
 
-def letter_features(segmenter: Segmenter, title: str, body: str, title_repeat: int) -> LetterFeatures:
-    """What the model reads: words, characters and character pairs, and the title's own."""
+def letter_features(
+    segmenter: Segmenter,
+    title: str,
+    body: str,
+    title_repeat: int,
+    everyday: Mapping[str, Sequence[str]] | None = None,
+) -> LetterFeatures:
+    """What the model reads: words, characters and character pairs, and the title's own; an
+    everyday word also counts as the words letters use for the same matter (「太吵」: 「噪音」)."""
     title = strip_pii(normalize(title))
     body = strip_pii(normalize(body[: MAX_BODY_CHARS * 2]))[:MAX_BODY_CHARS]
     title_words = [w for w in segmenter.words(title, normalised=True) if _FEATURE_WORD.fullmatch(w)]
     body_words = [w for w in segmenter.words(body, normalised=True) if _FEATURE_WORD.fullmatch(w)]
+    found: dict[str, tuple[str, ...]] = {}
+    added: Counter[str] = Counter()
+    if everyday:
+        for text, words, repeat in ((title, title_words, title_repeat), (body, body_words, 1)):
+            for said, read in said_as(text, everyday):
+                found[said] = tuple(read)
+                words.extend(read)
+                added.update({w: repeat for w in read})
     title_pieces, body_pieces = pieces(title), pieces(body)
     words: Counter[str] = Counter(body_words)
     all_pieces: Counter[str] = Counter(body_pieces)
     for _ in range(title_repeat):
         words.update(title_words)
         all_pieces.update(title_pieces)
-    return LetterFeatures({"words": words, "pieces": all_pieces, "title": Counter(title_words + title_pieces)}, words)
+    blocks = {"words": words, "pieces": all_pieces, "title": Counter(title_words + title_pieces)}
+    return LetterFeatures(blocks, words, found, added)
+
+
+def said_as(text: str, everyday: Mapping[str, Sequence[str]]) -> list[tuple[str, Sequence[str]]]:
+    """Each everyday word in the text (once per occurrence) with the letters' words for it."""
+    return [(said, words) for said, words in everyday.items() for _ in range(text.count(said))]
 
 
 _SUBLINEAR = (0.0, *(1.0 + math.log(c) for c in range(1, 256)))
@@ -136,7 +163,7 @@ class KeywordRouter:
             title, body = split_title(text)
         else:
             body = text
-        return letter_features(self._seg, title, body, self.model.title_repeat)
+        return letter_features(self._seg, title, body, self.model.title_repeat, self.taxonomy.everyday)
 
     def route(self, text: str, title: str | None = None) -> RoutingDecision:
         model = self.model
@@ -163,7 +190,7 @@ class KeywordRouter:
         confidence = 1.0 / sum(exps)
         evidence = self._evidence(letter, vectors, best)
         department, department_words = self._department(category, letter.words)
-        keywords = evidence + [w for w in department_words if w not in evidence]
+        keywords = evidence + [w for w in department_words if w not in evidence and letter.wrote(w)]
         if not evidence:
             confidence = 0.0  # nothing a citizen would recognise speaks for it: a person decides
         return RoutingDecision(
@@ -183,10 +210,11 @@ class KeywordRouter:
             rows = self.model.blocks[block]
             push[block] = {f: v * rows[f][1][k] for f, v in vector.items()}
         words, parts, title = push.get("words", {}), push.get("pieces", {}), push.get("title", {})
-        ranked: list[tuple[float, str]] = []
+        ranked: dict[str, float] = {}
         for word in letter.words:
             if (
-                not _CHINESE_WORD.fullmatch(word)
+                not letter.wrote(word)  # read for an everyday word: that word is the reason
+                or not _CHINESE_WORD.fullmatch(word)
                 or _QUANTITY.fullmatch(word)
                 or word in self._not_reasons
                 or not self._seg.frequency(word)
@@ -194,13 +222,18 @@ class KeywordRouter:
                 continue
             score = words.get(word, 0.0) + title.get(word, 0.0)
             score += sum(parts.get(p, 0.0) + (title.get(p, 0.0) if p != word else 0.0) for p in set(pieces(word)))
-            if score > 0:
-                ranked.append((score, word))
-        ranked.sort(reverse=True)
-        if not ranked:
+            ranked[word] = score
+        for said, read in letter.everyday.items():
+            # 「太吵」 speaks with the push of 「噪音」 read for it, and of its own characters
+            push = sum(words.get(w, 0.0) + title.get(w, 0.0) for w in read)
+            if said not in ranked:
+                push += sum(parts.get(p, 0.0) + title.get(p, 0.0) for p in set(pieces(said)))
+            ranked[said] = ranked.get(said, 0.0) + push
+        best = sorted(((s, w) for w, s in ranked.items() if s > 0), reverse=True)
+        if not best:
             return []
-        floor = ranked[0][0] * EXPLANATION_SHARE
-        return [w for s, w in ranked[:EXPLANATION_WORDS] if s >= floor]
+        floor = best[0][0] * EXPLANATION_SHARE
+        return [w for s, w in best[:EXPLANATION_WORDS] if s >= floor]
 
     def _department(self, category_name: str, words: Mapping[str, float]) -> tuple[Department, list[str]]:
         category = self.taxonomy.category(category_name)

@@ -127,3 +127,12 @@ async def test_triage_names_the_door_its_reasons_and_the_doors_in_doubt(client) 
     assert unsure["channel"] == "petition" and "civil_litigation" in unsure["channel_unsure"]
     harm = await (await client.post("/api/v1/triage", json={"text": "我家孩子放学到现在还没回家，电话也打不通"})).json()
     assert harm["urgent"] is True
+
+
+async def test_triage_after_an_acquittal_lists_state_compensation_and_no_court_remedy(client) -> None:  # type: ignore[no-untyped-def]
+    text = "法院判我无罪，判决书2026年10月10日送达的，我要国家赔偿"
+    body = await (await client.post("/api/v1/triage", json={"text": text, "today": "2026-11-25"})).json()
+    assert body["channel"] == "state_compensation" and "court_procedure" not in body["also"]
+    assert [(d["remedy"], d["basis"]) for d in body["deadlines"]] == [
+        ("state_compensation", {"source": "国家赔偿法", "article": 39})
+    ]

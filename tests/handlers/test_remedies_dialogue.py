@@ -172,3 +172,15 @@ async def test_with_several_cases_the_citizen_picks_one_by_typing_its_number(ass
     assert "已登记您的复查请求" in citizen.text and chosen in citizen.text
     await citizen.send(f"/status {chosen}")
     assert "复查中" in citizen.text
+
+
+async def test_wages_owed_after_leaving_ask_the_day_the_job_ended(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(with_clock(assistant, Clock(datetime(2026, 11, 25, 2, tzinfo=UTC))))
+    await citizen.send("公司拖欠我三个月工资，我已经离职了")
+    card, question = citizen.last[0].text, citizen.last[-1].text
+    # 劳动争议调解仲裁法第二十七条: wages owed during the job — 1 year from the day it ended
+    assert "从离职之日起算" in card and "在职期间被拖欠的劳动报酬" not in card
+    assert "还在这家单位工作的" not in card  # the citizen said they left
+    assert "哪一天离职" in question
+    await citizen.send("今年4月30日")
+    assert "2027年4月30日" in citizen.text

@@ -249,3 +249,22 @@ async def test_a_question_instead_of_an_answer_is_answered_and_the_question_drop
     assert "第三十四条" in citizen.text
     await citizen.send("好的")
     assert "序号" not in citizen.text and "这是针对" not in citizen.text
+
+
+async def test_a_review_first_case_says_so_with_its_basis_and_offers_no_direct_suit(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(with_clock(assistant, Clock(datetime(2026, 11, 25, 2, tzinfo=UTC))))
+    await citizen.send("交警当场开了罚单罚我200元，2026年10月10日的事，我不服")
+    text = citizen.text
+    assert "须先申请行政复议" in text and "《行政复议法》第二十三条第一款第一项" in text
+    assert "申请行政复议" in text and "2026年12月9日" in text  # 60 日 (第二十条)
+    assert "直接向法院提起行政诉讼" not in text and "2027年4月12日" not in text  # the 6 months of 第四十六条
+
+
+async def test_after_an_acquittal_the_card_offers_state_compensation_not_the_courts(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(with_clock(assistant, Clock(datetime(2026, 11, 25, 2, tzinfo=UTC))))
+    await citizen.send("法院判我无罪，判决书2026年10月送达的，之前被逮捕关了一年，我要国家赔偿")
+    text = citizen.text
+    assert "申请国家赔偿" in text and "《国家赔偿法》第三十九条" in text
+    assert "赔偿义务机关是作出逮捕决定的机关" in text and "《国家赔偿法》第二十一条第三款" in text
+    assert "对一审判决上诉" not in text and "申请再审：" not in text and "申请强制执行" not in text
+    assert "法院程序（上诉、再审、申请执行）" not in text

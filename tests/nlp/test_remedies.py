@@ -97,3 +97,85 @@ def test_our_worked_accounts_all_hit(engine) -> None:  # type: ignore[no-untyped
     for item in map(json.loads, filter(None, lines)):
         results, extra = judge(engine, item)
         assert all(r == "hit" for _, r in results) and not extra, (item["text"], results, extra)
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("交警当场开了罚单罚我200元，2026年10月10日的事，我不服", "第一款第一项"),
+        ("2026年10月8日区住建局对我的政府信息公开申请决定不予公开，我不服", "第一款第四项"),
+        ("2026年10月9日县政府作出林权确权决定，把我家的山林划给了别人", "第一款第二项"),
+        ("我申请环保局查处隔壁工厂排污，环保局一直不履行法定职责，我不服", "第一款第三项"),
+    ],
+)
+def test_where_review_comes_first_no_direct_suit_is_offered(text: str, item: str) -> None:
+    """行政复议法第二十三条: these cases go to 行政复议 first; the court only after its decision."""
+    result = assess(text, ["admin_remedy"], TODAY, REMEDIES)
+    dated = "2026年" in text
+    assert [r.basis.part for r in result.review_first] == [item]
+    assert [d.remedy for d in result.deadlines] == (["admin_review"] if dated else [])
+    assert not any(rule.direct for rule, _event in result.missing)
+    # the suit that remains is the one after the review decision (行政诉讼法第四十五条)
+    assert [rule.basis.citation.article for rule, _ in result.missing if rule.remedy == "admin_litigation"] == [45]
+
+
+def test_an_ordinary_decision_keeps_both_review_and_the_direct_suit() -> None:
+    result = assess("2026年10月10日收到市场监管局的罚款决定书，我不服", ["admin_remedy"], TODAY, REMEDIES)
+    assert result.review_first == ()
+    assert [d.remedy for d in result.deadlines] == ["admin_review", "admin_litigation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026年5月6日我收到无罪判决书，之前被羁押了两年",
+        "法院判我无罪，判决书2026年10月送达的，我要国家赔偿",
+        "二审判决书是2026年7月20日送达的，二审改判无罪，我被关了两年",
+    ],
+)
+def test_after_an_acquittal_only_state_compensation_is_offered(text: str) -> None:
+    """宣告无罪 ends the matter: no 上诉, 再审 or 执行 (court remedies) — 国家赔偿法第三十九条, 2 years."""
+    result = assess(text, ["state_compensation", "court_procedure"], TODAY, REMEDIES)
+    assert "court_procedure" not in result.doors and result.closed_doors == {"court_procedure"}
+    assert [(d.remedy, d.basis.citation.article) for d in result.deadlines] == [("state_compensation", 39)]
+    assert not [rule for rule, _ in result.missing if rule.door == "court_procedure"]
+
+
+def test_custody_is_not_counted_and_the_liable_organ_follows_what_happened() -> None:
+    # 国家赔偿法第三十九条: learned of the wrong while held → the 2 years run from release, 03-10
+    held = assess("去年3月再审改判无罪，3月10日放出来的，我要求国家赔偿", ["state_compensation"], TODAY, REMEDIES)
+    assert [(d.remedy, d.event, d.due) for d in held.deadlines] == [
+        ("state_compensation", "custody_released", date(2027, 3, 10))
+    ]
+    # 第二十一条: 再审改判无罪 → the court of the original judgment; 逮捕 then 不起诉 → who ordered the arrest
+    assert held.liable is not None and held.liable.case == "再审改判无罪" and "原生效判决" in held.liable.who
+    arrested = assess("我被逮捕关了一年，2026年3月检察院决定不起诉，我要赔偿", ["state_compensation"], TODAY, REMEDIES)
+    assert arrested.liable is not None and "作出逮捕决定的机关" in arrested.liable.who
+    assert arrested.liable.basis.part == "第三款"
+
+
+def test_a_case_only_asked_to_be_dropped_or_not_dropped_closes_nothing() -> None:
+    for text in (
+        "2026年11月20日收到一审判决书，我要求撤案，想申请国家赔偿",
+        "公安局没有撤案，2026年11月20日收到一审判决书",
+    ):
+        result = assess(text, ["state_compensation", "court_procedure"], TODAY, REMEDIES)
+        assert result.closed == () and "appeal" in [d.remedy for d in result.deadlines], text
+
+
+def test_wages_owed_run_from_the_day_the_job_ends_and_are_named_so() -> None:
+    """劳动争议调解仲裁法第二十七条: 1 year from knowing the right was infringed; but wages owed during
+    the job may be claimed while it lasts, and within 1 year from the day it ends."""
+    left = assess("我是2026年4月30日离职的，工资还欠着", ["labor_arbitration"], TODAY, REMEDIES)
+    (wage,) = left.deadlines
+    assert (wage.event, wage.due) == ("employment_ended", date(2027, 4, 30))
+    assert "离职" in wage.rule.name and "在职期间" not in wage.rule.name
+    # said they left, but not when: that date is asked — not told 「您还在这家单位工作的…」
+    undated = assess("公司拖欠我三个月工资，我已经离职了", ["labor_arbitration"], TODAY, REMEDIES)
+    assert undated.pending == () and undated.question("labor_arbitration").id == "employment_ended"
+    # still there: no period runs yet
+    working = assess("我还在公司上班，公司拖欠我3个月工资", ["labor_arbitration"], TODAY, REMEDIES)
+    assert [p.rule.remedy for p in working.pending] == ["labor_arbitration"] and working.deadlines == ()
+    # anything else (a dismissal): 1 year from the day the right was infringed
+    fired = assess("2026年3月5日公司把我辞退了，不给补偿金", ["labor_arbitration"], TODAY, REMEDIES)
+    assert [(d.rule.start, d.due) for d in fired.deadlines] == [("知道或者应当知道权利被侵害之日", date(2027, 3, 5))]
