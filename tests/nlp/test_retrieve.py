@@ -228,3 +228,35 @@ def test_the_word_models_likeliest_article_joins_the_candidates(engine) -> None:
     extra = next(c for c in reading.ranked if c.article == Citation(REGULATION, 48))
     assert extra.features["lexical"] > -0.01 and extra.features["votes"] == 0.0
     assert engine.retriever.read(question).ranked == plain.ranked  # the shipped retriever is untouched
+
+
+@pytest.mark.parametrize(
+    ("question", "bearer"),
+    [
+        ("跟接待的人动手了会不会被抓", "petitioner"),
+        ("他们会怎么处理我", "petitioner"),
+        ("上访时拦领导的车会怎么样", "petitioner"),  # 领导 is the car's owner, not the one punished
+        ("泄露举报材料的干部会受处分吗", "staff"),
+        ("这种人怎么处理", "staff"),
+        ("把材料透露出去的工作人员要负什么责任", "staff"),
+        ("这事该怎么处理", None),  # how a matter is handled, not what follows an act
+        ("在信访局门口静坐可以吗", None),
+    ],
+)
+def test_who_a_question_about_consequences_asks_about(engine, question: str, bearer: str | None) -> None:  # type: ignore[no-untyped-def]
+    retriever = engine.retriever
+    assert retriever.consequence_of(retriever.plain(question)) == bearer
+
+
+def test_a_consequence_question_ranks_the_consequence_above_the_rule(engine) -> None:  # type: ignore[no-untyped-def]
+    """«会被抓吗» asks what follows the act (第四十七条), «可以吗» the rule itself (第二十六条): only
+    the first moves the consequence above the rule, in the scores and in the ranker's feature."""
+    retriever = engine.retriever
+    asks_consequence = retriever.read("在信访局门口拉横幅闹事会被抓吗")
+    asks_rule = retriever.read("在信访局门口拉横幅闹事可以吗")
+    side = {c.article.article: c.features["consequence"] for c in asks_consequence.ranked}
+    assert side.get(47) == 1.0 and side.get(26) == -1.0
+    assert all(c.features["consequence"] == 0.0 for c in asks_rule.ranked)
+    score = {c.article.article: asks_consequence.scores[c.doc] for c in asks_consequence.ranked}
+    plain = {c.article.article: asks_rule.scores[c.doc] for c in asks_rule.ranked}
+    assert score[47] / score[26] > plain[47] / plain[26]
