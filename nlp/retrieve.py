@@ -125,7 +125,7 @@ CONFIDENCE_FEATURES = (
 )  # a need the intent reader recognised, answered by the entry made for it
 # another law answers only when its article covers the question's topic this much, and this much
 # better than the best answer from the regulation and the FAQ
-LAW_COVERAGE, LAW_MARGIN = 0.6, 0.25
+LAW_COVERAGE, LAW_MARGIN = 0.75, 0.25
 LAW_SCORE_MIDPOINT = 12.0  # the laws are long: a strong match needs a higher raw score
 # the learned word model (knowledge/data/qa_lexical.toml): its probability enters as a log, floored;
 # its most likely articles join the candidates when retrieval did not bring them
