@@ -92,12 +92,17 @@ CONSEQUENCE_ARTICLES = {"petitioner": (47,), "staff": (42, 43, 44, 45, 46)}
 RULE_ARTICLES = {"petitioner": (19, 20, 26), "staff": (18, 22, 23, 28, 30)}
 CONSEQUENCE_BOOST = 1.5  # the rule articles and the other side's consequences get the inverse
 STAFF_GAP = 4  # characters between the one it falls on and the consequence («他会不会被处理»)
+_OPENING = re.compile(r"(?:要是|如果|假如|万一|那个|这个|我们|我家)?")  # before the subject a question opens with
+_ASKER = re.compile(r"我[^们，,。；;？?！!\s]{0,6}$")  # the asker as the subject, shortly before the consequence
 _AUXILIARY = re.compile(r"[会要该能也都不被将需得受是否有没可应当还就负担承]*")  # all that may stand between them
 SCORE_SPREAD = 2.0
 STRENGTH_SHARE = 0.35  # confidence = this share of the squashed score + the rest of the topic coverage
 CONFIDENCE_THRESHOLD = (
     0.50  # measured leave-one-writer-out: off-topic questions fall below it, right answers stay above
 )
+# far below the threshold the question is not one the regulation speaks to at all (天气、低保怎么申请):
+# the caller says so and where to ask, instead of offering the regulation's nearest topics
+OUTSIDE_CONFIDENCE = 0.2
 NEED_CONFIDENCE = 0.8
 ABOUT_WORDS_CONFIDENCE = 0.1
 RANK_DEPTH = 12  # the best documents whose articles the learned ranker orders
@@ -193,6 +198,11 @@ class Retrieval:
     @property
     def confident(self) -> bool:
         return bool(self.answers) and self.confidence >= CONFIDENCE_THRESHOLD
+
+    @property
+    def outside(self) -> bool:
+        """True when the question lies outside the regulation, not merely where we are unsure."""
+        return not self.answers or self.confidence < OUTSIDE_CONFIDENCE
 
     def citations(self, limit: int = 5) -> list[Citation]:
         """Distinct citations, best first: the top answer's, then the runners-up'."""
@@ -316,7 +326,8 @@ class Retriever:
         self._domain = _alternation(slots.get("domain", ()))
         self._legal = _alternation(slots.get("legal", ()))
         self._other_decision = _alternation(slots.get("other_decision", ()))
-        self._consequence = _alternation(slots.get("consequence", ()))
+        self._consequence = _alternation(slots.get("consequence", ()) + slots.get("accountability", ()))
+        self._accountability = frozenset(slots.get("accountability", ()))
         self._staff = _alternation(slots.get("consequence_staff", ()))
         self._handled = frozenset(slots.get("consequence_handled", ()))
         # documents: FAQ entries first, then every regulation article
@@ -416,7 +427,12 @@ class Retriever:
         # its needs — not every word of the FAQ, or 「出了」 becomes 「除了」 and 「着不」 「这部」
         terms = set(knowledge.lexicon.all_words)
         for name, slot_words in slots.items():
-            if not name.startswith("consequence") and name not in ("frame", "about_words", "elsewhere"):
+            if not name.startswith("consequence") and name not in (
+                "frame",
+                "about_words",
+                "elsewhere",
+                "accountability",
+            ):
                 terms.update(slot_words)
         self._homophones = Homophones(terms, segmenter, knowledge.lexicon.terms)
         # every phrasing on its own, as a unit vector: a question that matches a phrasing as a
@@ -643,8 +659,11 @@ class Retriever:
 
     def consequence_of(self, text: str) -> str | None:
         """Who a question about consequences asks about: "staff" when an official, an organ or a
-        third person is its subject («工作人员会被处分吗», «这人怎么处理»; not «拦领导的车会怎么样»),
-        else "petitioner" («骂了接待员几句会有啥后果»); None when it asks no consequence."""
+        third person is its subject — right before it («工作人员会被处分吗», «这人怎么处理»; not
+        «拦领导的车会怎么样») or opening the question («单位不按时告知，要负责任吗») — or when it
+        asks for accountability («能追究吗») and not about the asker; else "petitioner"
+        («骂了接待员几句会有啥后果»); None when it asks no consequence."""
+        opening = _OPENING.match(text)
         for found in self._consequence.finditer(text):
             cue = found.group(0)
             before = text[max(0, found.start() - STAFF_GAP - 5) : found.start()]
@@ -652,8 +671,14 @@ class Retriever:
             staff = [m for m in self._staff.finditer(before) if _AUXILIARY.fullmatch(before[m.end() :])]
             if cue in self._handled and not (staff or after in ("我", "他", "她") or "我" in before[-STAFF_GAP:]):
                 continue  # 「这事怎么处理」: how a matter is handled, not what follows an act
-            on_me = after == "我" or cue.endswith("我") or (bool(staff) and "我" in before[staff[-1].end() :])
-            return "staff" if staff and not on_me else "petitioner"
+            if after == "我" or cue.endswith("我"):
+                return "petitioner"
+            if staff:
+                return "staff"
+            if _ASKER.search(before):  # 「我说了假话要负责任吗」
+                return "petitioner"
+            opens = opening is not None and self._staff.match(text, opening.end()) is not None
+            return "staff" if opens or cue in self._accountability else "petitioner"
         return None
 
     def _candidates(
