@@ -100,8 +100,8 @@ STRENGTH_SHARE = 0.35  # confidence = this share of the squashed score + the res
 CONFIDENCE_THRESHOLD = (
     0.50  # measured leave-one-writer-out: off-topic questions fall below it, right answers stay above
 )
-# far below the threshold the question is not one the regulation speaks to at all (天气、低保怎么申请):
-# the caller says so and where to ask, instead of offering the regulation's nearest topics
+# far below the threshold, and not in petition words, the question is not one the regulation speaks
+# to at all (天气、结婚登记): the caller says so and where to ask, not the regulation's nearest topics
 OUTSIDE_CONFIDENCE = 0.2
 NEED_CONFIDENCE = 0.8
 ABOUT_WORDS_CONFIDENCE = 0.1
@@ -190,6 +190,7 @@ class Retrieval:
     confidence: float
     words: tuple[str, ...] = field(default=())
     need: IntentGuess | None = None  # the specific need read from the question, if any
+    unrelated: bool = False  # far below the threshold and not in petition words (see outside)
 
     @property
     def best(self) -> Answer | None:
@@ -202,7 +203,7 @@ class Retrieval:
     @property
     def outside(self) -> bool:
         """True when the question lies outside the regulation, not merely where we are unsure."""
-        return not self.answers or self.confidence < OUTSIDE_CONFIDENCE
+        return not self.answers or self.unrelated
 
     def citations(self, limit: int = 5) -> list[Citation]:
         """Distinct citations, best first: the top answer's, then the runners-up'."""
@@ -598,11 +599,15 @@ class Retriever:
                 answers.insert(0, Answer(score, (Citation(article.law, article.number),), None, article, passage))
                 del answers[limit:]
                 confidence = self._confidence(score, law_coverage, LAW_SCORE_MIDPOINT)
-        if self._about_words.search(text):
+        elsewhere = bool(self._about_words.search(text))
+        if elsewhere:
             # 「信访用英语怎么说」: a question about the word, not about petitions; 「帮我写一首诗」,
             # 「考信访局的公务员难不难」: something near petitions, not about them
             confidence = min(confidence, ABOUT_WORDS_CONFIDENCE)
-        return Retrieval(question, tuple(answers), round(min(1.0, confidence), 3), tuple(words), need)
+        # a question in petition words («信访局周末上班吗») is ours even when no article fits it
+        unrelated = confidence < OUTSIDE_CONFIDENCE and (elsewhere or not self._domain.search(text))
+        confidence = round(min(1.0, confidence), 3)
+        return Retrieval(question, tuple(answers), confidence, tuple(words), need, unrelated)
 
     def _scores(
         self, text: str, query: dict[str, float], grams: dict[str, float], bearer: str | None = None
