@@ -24,6 +24,12 @@ NOT_SURE = (
     "您是想问下面哪一个？点一下就能看到答复。\n"
     "也可以拨打政务服务热线 {hotline} 找工作人员，或点「我要反映问题」把情况写下来，由工作人员回复您。"
 )
+NOT_COVERED = (
+    "《信访工作条例》里没有讲到这个问题，我就不乱答了，免得误导您。\n"
+    "其他政务服务和生活上的事，可以拨打政务服务热线 {hotline} 咨询；打官司、劳动仲裁、离婚、继承、赔偿这类"
+    "法律问题，可以拨打 12348 公共法律服务热线（经济困难的还可以申请免费法律援助）。\n"
+    "如果是想反映问题、提意见，点「我要反映问题」就能登记。"
+)
 NOT_UNDERSTOOD = "抱歉，我没看懂这条消息 🙂 您可以直接用文字提问，比如「信访事项多久办结？」"
 UNKNOWN_TOPIC = "这个话题找不到了，可能条目已更新。请直接输入您的问题。"
 ASK_STAFF = Button("我要反映问题", "intake:start")
@@ -81,10 +87,12 @@ def format_answer(answer: Answer) -> str:
 
 
 def reply_with(ctx: Context, result: Retrieval) -> None:
-    """Answer, or — below the confidence threshold — offer the two closest topics and a person."""
+    """Answer; below the confidence threshold offer the two closest topics and a person; for a
+    question the regulation does not speak to, say so and where to ask instead."""
     best = result.best
-    if best is None:
-        ctx.say(NOT_SURE.format(hotline=ctx.services.hotline), rows(ASK_STAFF))
+    if best is None or result.outside:
+        # nothing in the regulation comes near: say so and where to ask, not its nearest topics
+        ctx.say(NOT_COVERED.format(hotline=ctx.services.hotline), rows(ASK_STAFF))
         return
     if not result.confident:
         options = [topic_button(a) for a in result.answers[:2]]

@@ -84,11 +84,25 @@ LONG = 50  # characters: a message this long usually tells a story before it ask
 STORY_WEIGHT = 0.4  # … and the story counts this much next to the question itself
 STAGE_ARTICLES = {"review": 35, "recheck": 36}  # 复查, 复核
 OTHER_STAGE_WEIGHT = 0.6  # an answer about the other step of the two
+# a question about what follows an act («会被抓吗», «这人怎么处理») is answered by the articles that
+# state consequences, not by those that state the rule: the petitioner's (第四十七条, for the rules
+# of 第十九、二十、二十六条) or the organs' and officials' (第四十二至四十六条, for the duties of
+# 第十八、二十二、二十三、二十八、三十条), by who the consequence falls on
+CONSEQUENCE_ARTICLES = {"petitioner": (47,), "staff": (42, 43, 44, 45, 46)}
+RULE_ARTICLES = {"petitioner": (19, 20, 26), "staff": (18, 22, 23, 28, 30)}
+CONSEQUENCE_BOOST = 1.5  # the rule articles and the other side's consequences get the inverse
+STAFF_GAP = 4  # characters between the one it falls on and the consequence («他会不会被处理»)
+_OPENING = re.compile(r"(?:要是|如果|假如|万一|那个|这个|我们|我家)?")  # before the subject a question opens with
+_ASKER = re.compile(r"我[^们，,。；;？?！!\s]{0,6}$")  # the asker as the subject, shortly before the consequence
+_AUXILIARY = re.compile(r"[会要该能也都不被将需得受是否有没可应当还就负担承]*")  # all that may stand between them
 SCORE_SPREAD = 2.0
 STRENGTH_SHARE = 0.35  # confidence = this share of the squashed score + the rest of the topic coverage
 CONFIDENCE_THRESHOLD = (
     0.50  # measured leave-one-writer-out: off-topic questions fall below it, right answers stay above
 )
+# far below the threshold, and not in petition words, the question is not one the regulation speaks
+# to at all (天气、结婚登记): the caller says so and where to ask, not the regulation's nearest topics
+OUTSIDE_CONFIDENCE = 0.2
 NEED_CONFIDENCE = 0.8
 ABOUT_WORDS_CONFIDENCE = 0.1
 RANK_DEPTH = 12  # the best documents whose articles the learned ranker orders
@@ -103,6 +117,7 @@ RANK_FEATURES = (
     "faq",
     "passage",
     "lexical",
+    "consequence",
 )
 CONFIDENCE_FEATURES = (
     *RANK_FEATURES,
@@ -115,7 +130,7 @@ CONFIDENCE_FEATURES = (
 )  # a need the intent reader recognised, answered by the entry made for it
 # another law answers only when its article covers the question's topic this much, and this much
 # better than the best answer from the regulation and the FAQ
-LAW_COVERAGE, LAW_MARGIN = 0.6, 0.25
+LAW_COVERAGE, LAW_MARGIN = 0.75, 0.25
 LAW_SCORE_MIDPOINT = 12.0  # the laws are long: a strong match needs a higher raw score
 # the learned word model (knowledge/data/qa_lexical.toml): its probability enters as a log, floored;
 # its most likely articles join the candidates when retrieval did not bring them
@@ -175,6 +190,7 @@ class Retrieval:
     confidence: float
     words: tuple[str, ...] = field(default=())
     need: IntentGuess | None = None  # the specific need read from the question, if any
+    unrelated: bool = False  # far below the threshold and not in petition words (see outside)
 
     @property
     def best(self) -> Answer | None:
@@ -183,6 +199,11 @@ class Retrieval:
     @property
     def confident(self) -> bool:
         return bool(self.answers) and self.confidence >= CONFIDENCE_THRESHOLD
+
+    @property
+    def outside(self) -> bool:
+        """True when the question lies outside the regulation, not merely where we are unsure."""
+        return not self.answers or self.unrelated
 
     def citations(self, limit: int = 5) -> list[Citation]:
         """Distinct citations, best first: the top answer's, then the runners-up'."""
@@ -306,6 +327,10 @@ class Retriever:
         self._domain = _alternation(slots.get("domain", ()))
         self._legal = _alternation(slots.get("legal", ()))
         self._other_decision = _alternation(slots.get("other_decision", ()))
+        self._consequence = _alternation(slots.get("consequence", ()) + slots.get("accountability", ()))
+        self._accountability = frozenset(slots.get("accountability", ()))
+        self._staff = _alternation(slots.get("consequence_staff", ()))
+        self._handled = frozenset(slots.get("consequence_handled", ()))
         # documents: FAQ entries first, then every regulation article
         self._docs: list[tuple[FaqEntry | None, Article]] = []
         self._passage: dict[int, str] = {}  # doc → the paragraph of the article it holds
@@ -403,7 +428,12 @@ class Retriever:
         # its needs — not every word of the FAQ, or 「出了」 becomes 「除了」 and 「着不」 「这部」
         terms = set(knowledge.lexicon.all_words)
         for name, slot_words in slots.items():
-            if name not in ("frame", "about_words", "elsewhere"):
+            if not name.startswith("consequence") and name not in (
+                "frame",
+                "about_words",
+                "elsewhere",
+                "accountability",
+            ):
                 terms.update(slot_words)
         self._homophones = Homophones(terms, segmenter, knowledge.lexicon.terms)
         # every phrasing on its own, as a unit vector: a question that matches a phrasing as a
@@ -523,12 +553,13 @@ class Retriever:
                 words, asked_query, asked_grams = self._query(asked)
                 query = _blend(query, asked_query, STORY_WEIGHT)
                 grams = _blend(grams, asked_grams, STORY_WEIGHT)
-        scores, phrasing = self._scores(text, query, grams)
+        bearer = self.consequence_of(text)
+        scores, phrasing = self._scores(text, query, grams, bearer)
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         ranked: list[_Candidate] = []
         if scores[order[0]] > 0:
             lexical = self.lexical(text)
-            candidates = self._candidates(words, scores, phrasing, order, lexical)
+            candidates = self._candidates(words, scores, phrasing, order, lexical, bearer)
             ranked = sorted(candidates, key=lambda c: c.rank, reverse=True)
         return _Reading(text, words, query, grams, read_need(text), scores, ranked)
 
@@ -568,13 +599,19 @@ class Retriever:
                 answers.insert(0, Answer(score, (Citation(article.law, article.number),), None, article, passage))
                 del answers[limit:]
                 confidence = self._confidence(score, law_coverage, LAW_SCORE_MIDPOINT)
-        if self._about_words.search(text):
+        elsewhere = bool(self._about_words.search(text))
+        if elsewhere:
             # 「信访用英语怎么说」: a question about the word, not about petitions; 「帮我写一首诗」,
             # 「考信访局的公务员难不难」: something near petitions, not about them
             confidence = min(confidence, ABOUT_WORDS_CONFIDENCE)
-        return Retrieval(question, tuple(answers), round(min(1.0, confidence), 3), tuple(words), need)
+        # a question in petition words («信访局周末上班吗») is ours even when no article fits it
+        unrelated = confidence < OUTSIDE_CONFIDENCE and (elsewhere or not self._domain.search(text))
+        confidence = round(min(1.0, confidence), 3)
+        return Retrieval(question, tuple(answers), confidence, tuple(words), need, unrelated)
 
-    def _scores(self, text: str, query: dict[str, float], grams: dict[str, float]) -> tuple[list[float], list[float]]:
+    def _scores(
+        self, text: str, query: dict[str, float], grams: dict[str, float], bearer: str | None = None
+    ) -> tuple[list[float], list[float]]:
         """Every document's score (BM25 over words and bigrams, plus how well a FAQ phrasing
         matches as a whole), and that phrasing similarity on its own (0 for bare articles)."""
         scores = self._main.scores(query, grams)
@@ -603,7 +640,51 @@ class Retriever:
             for number in STAGE_ARTICLES.values():
                 for i in self._docs_of.get(Citation(REGULATION, number), ()):
                     scores[i] *= OTHER_STAGE_WEIGHT
+        if bearer is not None:
+            other = "staff" if bearer == "petitioner" else "petitioner"
+            for numbers, weight in (
+                (CONSEQUENCE_ARTICLES[bearer], CONSEQUENCE_BOOST),
+                (CONSEQUENCE_ARTICLES[other] + RULE_ARTICLES[bearer], 1 / CONSEQUENCE_BOOST),
+            ):
+                for number in numbers:
+                    for i in self._docs_of.get(Citation(REGULATION, number), ()):
+                        scores[i] *= weight
         return scores, phrasing
+
+    @staticmethod
+    def _consequence_side(article: Citation, bearer: str | None) -> float:
+        """For a question about consequences: 1 for an article stating the consequences it asks
+        about, -1 for the rule behind them or the other side's consequences, else 0."""
+        if bearer is None or article.law != REGULATION:
+            return 0.0
+        if article.article in CONSEQUENCE_ARTICLES[bearer]:
+            return 1.0
+        other = "staff" if bearer == "petitioner" else "petitioner"
+        return -1.0 if article.article in CONSEQUENCE_ARTICLES[other] + RULE_ARTICLES[bearer] else 0.0
+
+    def consequence_of(self, text: str) -> str | None:
+        """Who a question about consequences asks about: "staff" when an official, an organ or a
+        third person is its subject — right before it («工作人员会被处分吗», «这人怎么处理»; not
+        «拦领导的车会怎么样») or opening the question («单位不按时告知，要负责任吗») — or when it
+        asks for accountability («能追究吗») and not about the asker; else "petitioner"
+        («骂了接待员几句会有啥后果»); None when it asks no consequence."""
+        opening = _OPENING.match(text)
+        for found in self._consequence.finditer(text):
+            cue = found.group(0)
+            before = text[max(0, found.start() - STAFF_GAP - 5) : found.start()]
+            after = text[found.end() : found.end() + 1]  # 「会怎么处理我」「处理他」
+            staff = [m for m in self._staff.finditer(before) if _AUXILIARY.fullmatch(before[m.end() :])]
+            if cue in self._handled and not (staff or after in ("我", "他", "她") or "我" in before[-STAFF_GAP:]):
+                continue  # 「这事怎么处理」: how a matter is handled, not what follows an act
+            if after == "我" or cue.endswith("我"):
+                return "petitioner"
+            if staff:
+                return "staff"
+            if _ASKER.search(before):  # 「我说了假话要负责任吗」
+                return "petitioner"
+            opens = opening is not None and self._staff.match(text, opening.end()) is not None
+            return "staff" if opens or cue in self._accountability else "petitioner"
+        return None
 
     def _candidates(
         self,
@@ -612,6 +693,7 @@ class Retriever:
         phrasing: list[float],
         order: list[int],
         lexical: dict[int, float],
+        bearer: str | None = None,
     ) -> list[_Candidate]:
         """The articles behind the best documents, and the learned word model's likeliest articles,
         each with what speaks for it (RANK_FEATURES) and its rank under the learned weights."""
@@ -648,6 +730,7 @@ class Retriever:
                 "faq": 1.0 if lead < self._n_faq else 0.0,
                 "passage": max(passages, default=0.0) / best,
                 "lexical": math.log(max(lexical.get(article.article, 0.0), LEXICAL_FLOOR)) if lexical else 0.0,
+                "consequence": self._consequence_side(article, bearer),
             }
             rank = sum(self._rank_weights.get(name, 0.0) * value for name, value in features.items())
             candidates.append(_Candidate(article, lead, rank, features))

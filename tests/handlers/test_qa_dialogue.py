@@ -34,11 +34,22 @@ async def test_ask_command_and_topic_buttons(assistant) -> None:  # type: ignore
 
 
 async def test_unsure_answers_offer_two_topics_and_a_person(assistant) -> None:  # type: ignore[no-untyped-def]
+    """A question in petition words that no article answers well: the nearest topics, and a person."""
     citizen = Citizen(assistant)
-    await citizen.send("结婚登记需要什么材料？")
+    await citizen.send("信访局周末上班吗")
     assert "不太确定" in citizen.text
     assert "12345" in citizen.text
     assert len(citizen.buttons) == 3 and citizen.buttons[-1] == "我要反映问题"
+
+
+@pytest.mark.parametrize("question", ["结婚登记需要什么材料？", "明天会下雨吗", "公积金怎么提取"])
+async def test_a_question_outside_the_regulation_is_told_so_and_where_to_ask(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send(question)
+    assert "没有讲到这个问题" in citizen.text
+    assert "12345" in citizen.text and "12348" in citizen.text
+    assert "依据" not in citizen.text  # no article cited, and none offered as a topic
+    assert citizen.buttons == ["我要反映问题"]
 
 
 async def test_stray_and_malformed_buttons_get_a_clear_answer(assistant) -> None:  # type: ignore[no-untyped-def]
