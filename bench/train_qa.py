@@ -39,7 +39,7 @@ from nlp.evaluate import read_jsonl
 from nlp.retrieve import CONFIDENCE_FEATURES, CONFIDENCE_THRESHOLD, RANK_FEATURES, Retriever, lexical_grams
 
 ROOT = Path(__file__).resolve().parent.parent
-TUNE = Path("/work/evalsets/tune")
+TUNE = ROOT / "bench" / "data" / "tune"  # the halves of the fresh sets not frozen (bench/data/frozen)
 DEFAULT_SETS = [  # one file per writer; never a held-out set (bench/data/*holdout*): fitting on
     # it would make its measurement mean nothing
     ROOT / "tests" / "data" / "dev" / "qa_dev.jsonl",

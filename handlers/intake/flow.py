@@ -374,7 +374,7 @@ def _not_an_answer(ctx: Context, draft: Draft, step: str, text: str) -> bool:
         ctx.say(
             t.CONFIRM_CANCEL,
             rows(
-                button(t.CANCEL_FILING, "cancel", "", "cancel", "yes"),  # 「要取消吗？」「是的」
+                button(t.CANCEL_FILING, "cancel", "", "cancel", "yes", "confirm"),  # 「要取消吗？」「是的」「确定」
                 button(t.CONTINUE, "resume", "continue", "continue", "no"),
             ),
         )

@@ -400,3 +400,14 @@ async def test_representatives_counted_after_their_names(assistant, store) -> No
     await citizen.send("还有邻居，二十几户")
     await citizen.send("代表是陈建军、李冬梅、王守田三个")
     assert "请核对" in citizen.text and "陈建军、李冬梅、王守田" in citizen.text
+
+
+@pytest.mark.parametrize("typed", ["确定", "确认", "嗯，确定"])
+async def test_a_cancel_confirmed_in_other_words(assistant, typed: str) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await citizen.send("/complain")
+    await citizen.send(NAME)
+    await citizen.send("不弄了")
+    assert "要取消这次登记吗" in citizen.text
+    await citizen.send(typed)
+    assert "已取消" in citizen.text
