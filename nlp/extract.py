@@ -354,9 +354,16 @@ def split_reason(text: str) -> tuple[str, str | None]:
 # ── how many people ──────────────────────────────────────────────────────────
 
 
+_ROUGHLY = re.compile(r"([一二两三四五六七八九])([二三四五六七八九])([十百千]?)")  # 「四五十」「三四」「两三百」
+_UNIT = {"": 1, "十": 10, "百": 100, "千": 1000}
+
+
 def _count_value(token: str) -> int | None:
     if token.isdigit():
         return int(token)
+    rough = _ROUGHLY.fullmatch(token)
+    if rough and cn_to_int(rough.group(2)) == cn_to_int(rough.group(1)) + 1:  # a range: its lower end
+        return cn_to_int(rough.group(1)) * _UNIT[rough.group(3)]
     for fuzzy, value in _FUZZY_COUNTS.items():
         if token == fuzzy:
             return value

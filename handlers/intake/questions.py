@@ -209,7 +209,7 @@ def set_field(draft: Draft, step: str, text: str) -> str | None:
         names = representatives_in(text, draft.name)
         if names and not any(looks_like_name(n) for n in names) and _NOT_YET.search(text):
             draft.representatives = []  # 「还没选出来」: none chosen yet
-        elif not names or len(names) > 5 or not all(looks_like_name(n) for n in names):
+        elif not names or len(names) > 5 or not all(looks_like_name(n) and len(n) >= 2 for n in names):
             return t.INVALID["representatives"]
         else:
             draft.representatives = names

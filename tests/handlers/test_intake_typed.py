@@ -411,3 +411,11 @@ async def test_a_cancel_confirmed_in_other_words(assistant, typed: str) -> None:
     assert "要取消这次登记吗" in citizen.text
     await citizen.send(typed)
     assert "已取消" in citizen.text
+
+
+async def test_a_word_of_assent_is_no_representative(assistant) -> None:  # type: ignore[no-untyped-def]
+    citizen = Citizen(assistant)
+    await typed_to_group(citizen)
+    await citizen.send("还有邻居，五六户")
+    await citizen.send("中")  # 「行」, not a person called 中
+    assert "请核对" not in citizen.text and "代表" in citizen.text

@@ -76,6 +76,9 @@ def test_names_look_like_names() -> None:
         ("大概50来人", 50),
         ("全村一百多户", 100),
         ("几十户", 20),
+        ("好多户都受影响，大概四五十户", 40),
+        ("三四个人", 3),
+        ("两三百户", 200),
     ],
 )
 def test_how_many_people(typed: str, size: int) -> None:
