@@ -195,9 +195,14 @@ async def leader_reception(ctx: Context) -> None:
             )
             for d in days
         )
-        ctx.say(RECEPTION_DAYS.format(days=lines))
+        schedule = RECEPTION_DAYS.format(days=lines)
     else:
-        ctx.say(NO_RECEPTION_DAYS.format(hotline=ctx.services.hotline), rows(ASK_STAFF))
+        schedule = NO_RECEPTION_DAYS.format(hotline=ctx.services.hotline)
     entry = need_entry(ctx, "leader")
-    if entry is not None:
-        answer_entry(ctx, entry, LEADER_OFFER if days else "", (ASK_STAFF,) if days else ())
+    if entry is None:
+        ctx.say(schedule, rows(ASK_STAFF))
+        return
+    # one message: the days first (what was asked), then what the regulation promises
+    answer = format_answer(Answer(1.0, entry.citations, entry, ctx.engine.knowledge.article(entry.citations[0])))
+    offer = f"\n\n{LEADER_OFFER}" if days else ""
+    ctx.say(f"{schedule}\n\n{answer}{offer}", rows(ASK_STAFF))
