@@ -8,6 +8,7 @@ from backend.models import Attachment, Case
 from bot.app import build_assistant
 from tests.auxil.clock import Clock, with_clock
 from tests.auxil.dialogue import Citizen
+from tests.auxil.outage import a_store_of_its_own, database_away
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 
@@ -227,25 +228,12 @@ async def test_stray_intake_buttons_after_the_dialogue(assistant) -> None:  # ty
 
 async def test_database_outage_during_submit_keeps_the_draft(config, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The database disappears between confirm and submit; the citizen is told, then retries."""
-    from backend.db import Database
-    from backend.store import Store
-    from bot.app import department_rows
-
     path = tmp_path / "outage.db"
-    db = Database(f"sqlite+aiosqlite:///{path}")
-    await db.upgrade()
-    store = Store(db)
-    await store.sync_departments(department_rows(engine))
+    db, store = await a_store_of_its_own(path, engine)
     citizen = Citizen(build_assistant(config, engine, store))
     await fill_to_confirm(citizen)
-    await db.dispose()
-    path.rename(tmp_path / "away.db")
-    path.mkdir()  # an unopenable database
-    try:
+    async with database_away(db, path):
         await citizen.press("确认提交")
-    finally:
-        path.rmdir()
-        (tmp_path / "away.db").rename(path)
     assert "没能保存" in citizen.text and "不会丢失" in citizen.text
     await citizen.press("重试")
     assert "受理编号：XF-" in citizen.text

@@ -14,6 +14,7 @@ from bot.app import build_assistant
 from handlers import Incoming
 from tests.auxil.clock import Clock, with_clock
 from tests.auxil.dialogue import Citizen
+from tests.auxil.outage import a_store_of_its_own, database_away
 
 NAME, PHONE, ADDRESS = "张三", "13812345678", "A市A3区建设路街道幸福小区"
 FACTS = "小区门口的路灯坏了三个月了，晚上老人出门很危险，找过物业没人管"
@@ -336,25 +337,12 @@ async def test_stray_typed_numbers_and_words_outside_the_dialogue(assistant) -> 
 
 
 async def test_database_outage_at_a_typed_confirmation_keeps_the_draft(config, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from backend.db import Database
-    from backend.store import Store
-    from bot.app import department_rows
-
     path = tmp_path / "outage.db"
-    db = Database(f"sqlite+aiosqlite:///{path}")
-    await db.upgrade()
-    store = Store(db)
-    await store.sync_departments(department_rows(engine))
+    db, store = await a_store_of_its_own(path, engine)
     citizen = Citizen(build_assistant(config, engine, store))
     await typed_to_summary(citizen)
-    await db.dispose()
-    path.rename(tmp_path / "away.db")
-    path.mkdir()  # an unopenable database
-    try:
+    async with database_away(db, path):
         await citizen.send("没问题，提交吧")
-    finally:
-        path.rmdir()
-        (tmp_path / "away.db").rename(path)
     assert "没能保存" in citizen.text and "不会丢失" in citizen.text
     await citizen.press("重试")
     assert "受理编号：XF-" in citizen.text
